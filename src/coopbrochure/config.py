@@ -1,0 +1,103 @@
+"""The project file `coopbrochure.yaml`: data location, theme, output folder and editions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .errors import DataError, Location, Problem
+from .validation import validate
+from .yamlio import load
+
+PROJECT_FILE = "coopbrochure.yaml"
+PAGE_SIZES_MM = {"a4": (210, 297), "a5": (148, 210)}
+
+
+class Strict(BaseModel):
+    """Base for every model read from user files: unknown keys are reported, never ignored."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Edition(Strict):
+    """One PDF to build: a language and a page format."""
+
+    lang: Literal["nl", "fr", "en"] = Field("nl", description="Language of the edition.")
+    format: Literal["a4", "a5"] = Field("a4", description="Page format: a4 (210 x 297 mm) or a5 (148 x 210 mm).")
+
+    @property
+    def name(self) -> str:
+        return f"{self.lang}-{self.format}"
+
+
+class ProjectFile(Strict):
+    """Everything `coopbrochure.yaml` may say, with its defaults: this class is the documentation."""
+
+    slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name used in output file names, e.g. andes-2013.")
+    data: str = Field("data", description="Folder holding publication.yaml, texts and images.")
+    theme: str = Field("default", description="'default' for the built-in theme, or a path to a theme folder.")
+    output: str = Field("output", description="Folder the PDFs are written to.")
+    editions: list[Edition] = Field(default_factory=lambda: [Edition()], min_length=1,
+                                    description="Editions to build; default: one Dutch A4 edition.")
+
+
+@dataclass(frozen=True)
+class Project:
+    """A loaded project: its root folder and validated settings, with paths resolved."""
+
+    root: Path
+    settings: ProjectFile
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / self.settings.data
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.settings.output
+
+    @property
+    def theme_dir(self) -> Path:
+        if self.settings.theme == "default":
+            return builtin_theme_dir()
+        return (self.root / self.settings.theme).resolve()
+
+    def output_path(self, edition: Edition) -> Path:
+        return self.output_dir / f"{self.settings.slug}-{edition.lang}-{edition.format}.pdf"
+
+
+def builtin_theme_dir() -> Path:
+    """The built-in theme: inside the installed wheel, or the repository root in a source checkout."""
+    package = Path(__file__).resolve().parent
+    installed = package / "theme"
+    return installed if installed.is_dir() else package.parent.parent
+
+
+def load_project(root: Path) -> Project:
+    """Read and validate `coopbrochure.yaml` in `root`; raise DataError with every problem found."""
+    root = root.resolve()
+    path = root / PROJECT_FILE
+    if not path.is_file():
+        raise DataError([Problem(Location(str(path)), "",
+                                 f"no {PROJECT_FILE} here; run coopbrochure in a project folder or pass its path")])
+    located, problems = load(path, root)
+    settings = None
+    if located is not None and not problems:
+        settings, problems = validate(ProjectFile, located)
+    if problems or settings is None:
+        raise DataError(problems)
+    project = Project(root, settings)
+    theme_problem = _check_theme(project, located.locate(("theme",)))
+    if theme_problem:
+        raise DataError([theme_problem])
+    return project
+
+
+def _check_theme(project: Project, where: Location) -> Problem | None:
+    if (project.theme_dir / "templates" / "publication.html.j2").is_file():
+        return None
+    return Problem(where, "theme", f"no theme at {project.theme_dir} (it needs templates/publication.html.j2); "
+                                   "use 'default' or the path of a theme folder")

@@ -1,0 +1,93 @@
+"""The template context of one edition: texts rendered in its language, values formatted, timelines built."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from markupsafe import Markup
+
+from .config import PAGE_SIZES_MM, Edition
+from .i18n import Formatter, labels
+from .loader import Dataset, Text
+from .markup import render, segments
+from .model import Box, Country, FrontMatter
+
+
+@dataclass(frozen=True)
+class RenderedBox:
+    title: str
+    html: Markup
+
+
+@dataclass(frozen=True)
+class RenderedText:
+    """A Markdown text ready for a template: front matter plus body split at its figures, quotes and boxes."""
+
+    id: str
+    meta: FrontMatter
+    parts: list[tuple[str, Any]]
+
+
+@dataclass(frozen=True)
+class Event:
+    year: int
+    text: str
+    kind: str  # "agreement", "programme" or "end"
+
+
+@dataclass(frozen=True)
+class CountryChapter:
+    id: str
+    country: Country
+    intro: Markup
+    timeline: list[Event]
+
+
+def edition_context(dataset: Dataset, edition: Edition) -> dict[str, Any]:
+    """Everything the templates may use for one edition; StrictUndefined catches anything else."""
+    lang = edition.lang
+    width, height = PAGE_SIZES_MM[edition.format]
+    return {
+        "lang": lang,
+        "edition": edition,
+        "page": {"format": edition.format, "width_mm": width, "height_mm": height},
+        "t": labels(lang),
+        "fmt": Formatter(lang),
+        "pub": dataset.publication,
+        "editorial": _render_text(dataset.editorial, lang, "editorial"),
+        "intro": _render_text(dataset.intro, lang, "dossier"),
+        "articles": [_render_text(text, lang, f"article-{text.name}") for text in dataset.articles],
+        "countries": [_chapter(country, lang) for country in dataset.countries],
+    }
+
+
+def _render_text(text: Text, lang: str, ident: str) -> RenderedText:
+    meta = text.meta
+    components = {
+        "figure": {item.id: item for item in meta.figures},
+        "quote": {item.id: item for item in meta.quotes},
+        "box": {item.id: _box(item, lang) for item in meta.boxes},
+    }
+    parts = [(kind, value if kind == "html" else components[kind][value])
+             for kind, value in segments(render(text.body, lang))]
+    return RenderedText(ident, meta, parts)
+
+
+def _box(box: Box, lang: str) -> RenderedBox:
+    return RenderedBox(box.title, render(box.body, lang))
+
+
+def _chapter(country: Country, lang: str) -> CountryChapter:
+    return CountryChapter(f"country-{country.iso.lower()}", country, render(country.intro, lang), timeline(country, lang))
+
+
+def timeline(country: Country, lang: str) -> list[Event]:
+    """Agreements, programme starts and the end of governmental cooperation, in year order."""
+    t = labels(lang)
+    events = [Event(item.year, item.kind, "agreement") for item in country.agreements]
+    events += [Event(item.start, item.acronym or item.name, "programme") for item in country.programmes if item.start]
+    if country.governmental_end:
+        events.append(Event(country.governmental_end, t["governmental_end"], "end"))
+    order = {"agreement": 0, "programme": 1, "end": 2}
+    return sorted(events, key=lambda event: (event.year, order[event.kind]))

@@ -1,0 +1,97 @@
+"""Markdown to HTML (markdown-it-py) with footnotes and typographic quotes per language."""
+
+from __future__ import annotations
+
+import functools
+import re
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.footnote import footnote_plugin
+
+# Straight double quotes become the primary pair, straight single quotes the secondary pair (DESIGN.md).
+QUOTES = {
+    "nl": "‘’“”",
+    "en": "“”‘’",
+    "fr": ["«\u00a0", "\u00a0»", "“", "”"],
+}
+
+MARKER = re.compile(r"<p>\[\[(figure|quote|box):([\w-]+)\]\]</p>")
+MARKER_SOURCE = re.compile(r"^\s*\[\[(\w+):([^\]]*)\]\]\s*$")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+
+
+@functools.cache
+def _parser(lang: str) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[lang]})
+    md.enable(["replacements", "smartquotes", "table"])
+    md.use(footnote_plugin, inline=False)
+    md.add_render_rule("footnote_ref", _render_footnote_inline)
+    return md
+
+
+def _render_footnote_inline(self, tokens: list[Token], idx: int, options, env) -> str:
+    # Footnote text is placed where it is referenced; CSS floats it to the page foot (float: footnote).
+    return f'<span class="footnote">{env["footnote_html"][tokens[idx].meta["id"]]}</span>'
+
+
+def render(text: str, lang: str) -> Markup:
+    """Block Markdown to HTML; footnotes become inline spans for the page-foot footnote area."""
+    md = _parser(lang)
+    env: dict = {}
+    tokens = md.parse(text, env)
+    env["footnote_html"] = {}
+    for start, token in enumerate(tokens):
+        if token.type == "footnote_block_open":
+            _collect_footnotes(md, tokens[start:], env)
+            tokens = tokens[:start]
+            break
+    return Markup(md.renderer.render(tokens, md.options, env))
+
+
+def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
+    current, parts = None, []
+    for token in tokens:
+        if token.type == "footnote_open":
+            current, parts = token.meta["id"], []
+        elif token.type == "inline" and current is not None:
+            parts.append(md.renderer.render(token.children or [], md.options, env))
+        elif token.type == "footnote_close":
+            env["footnote_html"][current] = " ".join(parts)
+            current = None
+
+
+def inline(text: str | None, lang: str) -> Markup:
+    """One line of Markdown (emphasis, quotes, dashes) to HTML without a paragraph."""
+    if not text:
+        return Markup("")
+    return Markup(_parser(lang).renderInline(text))
+
+
+def segments(html: Markup) -> list[tuple[str, str]]:
+    """Split rendered HTML at `[[kind:id]]` marker paragraphs: [("html", markup), ("figure", id), ...]."""
+    parts = MARKER.split(html)
+    found: list[tuple[str, str]] = [("html", Markup(parts[0]))] if parts[0].strip() else []
+    for index in range(1, len(parts), 3):
+        found.append((parts[index], parts[index + 1]))
+        if parts[index + 2].strip():
+            found.append(("html", Markup(parts[index + 2])))
+    return found
+
+
+def markers(body: str) -> list[tuple[int, str, str]]:
+    """Every `[[kind:id]]` marker line of a Markdown body: (1-based line, kind, id)."""
+    found = []
+    for number, line in enumerate(body.splitlines(), start=1):
+        match = MARKER_SOURCE.match(line)
+        if match:
+            found.append((number, match.group(1), match.group(2)))
+    return found
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """Split `---` YAML front matter from a Markdown text: (yaml or None, body, lines before the body)."""
+    match = FRONT_MATTER.match(text)
+    if not match:
+        return None, text, 0
+    return match.group(1) or "", text[match.end():], text[:match.end()].count("\n")

@@ -1,0 +1,194 @@
+"""The data model of a publication: what every YAML file and front matter may hold."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+
+from .config import Strict
+
+Year = int
+
+
+def _year(value: int | None) -> int | None:
+    if value is not None and not 1800 <= value <= 2200:
+        raise ValueError(f"expected a year such as 2013, got {value}")
+    return value
+
+
+class Person(Strict):
+    role: str = Field(description="Role in the editorial team, e.g. 'Hoofdredactie'.")
+    name: str
+
+
+class Publisher(Strict):
+    """The responsible publisher (v.u. / éditeur responsable) that Belgian law requires on printed matter."""
+
+    name: str
+    address: list[str] = Field(min_length=1, description="Address lines.")
+
+
+class Colophon(Strict):
+    editorial_team: list[Person] = Field(min_length=1)
+    responsible_publisher: Publisher
+    legal_deposit: str | None = Field(None, pattern=r"^D/\d{4}/\d{4}/\d+$", description="KBR number D/YYYY/NNNN/N.")
+    printing: str | None = Field(None, description="Printer and paper, e.g. 'Gedrukt op 100% gerecycleerd papier'.")
+    reproduction: str = Field(description="Reproduction notice, e.g. allowed with mention of the source.")
+    disclaimer: str | None = None
+    note: str | None = Field(None, description="Any further line, e.g. that this is a sample publication.")
+
+
+class Contact(Strict):
+    name: str
+    organisation: str | None = None
+    address: list[str] = Field(default_factory=list)
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+
+
+class Issue(Strict):
+    number: int = Field(ge=1)
+    year: Year
+    period: str = Field(description="Period covered, e.g. 'januari-februari 2013'.")
+    frequency: str | None = Field(None, description="e.g. 'tweemaandelijks'.")
+    date: datetime.date
+    postal: str | None = Field(None, description="Postal line, e.g. 'P308613 • Afgiftekantoor Brussel X'.")
+
+    _check_year = field_validator("year")(_year)
+
+
+class Cover(Strict):
+    image: str = Field(description="Cover artwork, relative to the data folder.")
+    kicker: str | None = Field(None, description="Small line above the title, e.g. 'Dossier'.")
+    teasers: list[str] = Field(default_factory=list, description="Short lines announcing what is inside.")
+
+
+class Dossier(Strict):
+    title: str
+    intro: str = Field(description="Markdown file introducing the dossier and its region.")
+    image: str | None = Field(None, description="Opener artwork, relative to the data folder.")
+    articles: list[str] = Field(min_length=1, description="Article names: data/articles/<name>.md, in order.")
+
+
+class BackCover(Strict):
+    image: str | None = None
+    text: str | None = Field(None, description="Markdown shown on the back cover.")
+
+
+class Publication(Strict):
+    """`publication.yaml`: the publication as a whole."""
+
+    series: str = Field(description="Name of the magazine or series, e.g. 'Dimensie 3'.")
+    tagline: str | None = Field(None, description="Line under the series name.")
+    title: str
+    subtitle: str | None = None
+    language: Literal["nl", "fr", "en"] = "nl"
+    issue: Issue
+    cover: Cover
+    editorial: str = Field(description="Markdown file with the editorial.")
+    dossier: Dossier
+    countries: list[str] = Field(min_length=1, description="Country names: data/countries/<name>.yaml, in order.")
+    colophon: Colophon
+    contacts: list[Contact] = Field(default_factory=list)
+    back_cover: BackCover = Field(default_factory=BackCover)
+
+
+class Agreement(Strict):
+    year: Year
+    kind: str = Field(description="What was agreed or decided.")
+
+    _check_year = field_validator("year")(_year)
+
+
+class Programme(Strict):
+    acronym: str | None = None
+    name: str
+    partner: str | None = None
+    regions: list[str] = Field(default_factory=list)
+    budget: float | None = Field(None, ge=0, description="Budget in euro.")
+    start: Year | None = None
+    end: Year | None = None
+    status: Literal["planned", "running", "closed"] | None = None
+
+    _check_years = field_validator("start", "end")(_year)
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Programme:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError(f"end ({self.end}) is before start ({self.start})")
+        return self
+
+
+class Actor(Strict):
+    name: str
+    kind: str | None = Field(None, description="e.g. 'Belgische ngo', 'vakbond', 'universiteit'.")
+
+
+class KeyFigure(Strict):
+    value: float
+    unit: Literal["number", "eur", "percent", "rank", "year"] = "number"
+    label: str
+    source: str = Field(description="Where the figure comes from, with its date.")
+
+
+class DonorRank(Strict):
+    rank: int = Field(ge=1)
+    note: str | None = Field(None, description="e.g. 'na de VS, Japan, Duitsland en Canada'.")
+
+
+class Country(Strict):
+    """`countries/<name>.yaml`: one country chapter."""
+
+    name: str
+    iso: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. PE.")
+    capital: str
+    image: str | None = Field(None, description="Chapter opener artwork, relative to the data folder.")
+    intro: str = Field(description="Markdown text opening the chapter.")
+    income_category: str
+    cooperation_since: Year
+    governmental_end: Year | None = Field(None, description="Year the governmental programme ends.")
+    focus: list[str] = Field(default_factory=list, description="Sectors of the governmental programme.")
+    donor_rank: DonorRank | None = None
+    non_governmental: str = Field(description="Status of non-governmental cooperation.")
+    agreements: list[Agreement] = Field(default_factory=list)
+    programmes: list[Programme] = Field(default_factory=list)
+    actors: list[Actor] = Field(default_factory=list)
+    key_figures: list[KeyFigure] = Field(default_factory=list)
+
+    _check_years = field_validator("cooperation_since", "governmental_end")(_year)
+
+
+class Figure(Strict):
+    id: str = Field(pattern=r"^[\w-]+$")
+    image: str
+    caption: str
+    credit: str | None = None
+    alt: str | None = Field(None, description="Description for readers who cannot see the image.")
+
+
+class Quote(Strict):
+    id: str = Field(pattern=r"^[\w-]+$")
+    text: str
+    by: str | None = None
+
+
+class Box(Strict):
+    id: str = Field(pattern=r"^[\w-]+$")
+    title: str
+    body: str = Field(description="Markdown.")
+
+
+class FrontMatter(Strict):
+    """The YAML block at the top of a Markdown text (article, editorial, dossier intro)."""
+
+    title: str
+    kicker: str | None = None
+    lead: str | None = None
+    author: str | None = None
+    role: str | None = None
+    figures: list[Figure] = Field(default_factory=list)
+    quotes: list[Quote] = Field(default_factory=list)
+    boxes: list[Box] = Field(default_factory=list)

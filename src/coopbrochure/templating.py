@@ -1,0 +1,51 @@
+"""The Jinja environment: project templates before the theme's, StrictUndefined, autoescape."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .errors import TemplateError
+from .markup import inline, render
+
+ENTRY_TEMPLATE = "publication.html.j2"
+
+
+def environment(project_templates: Path, theme_templates: Path) -> jinja2.Environment:
+    """Templates are looked up in the project first, then the theme; `!theme/NAME` always means the theme's."""
+    theme = jinja2.FileSystemLoader(theme_templates)
+    search = [jinja2.FileSystemLoader(project_templates), theme] if project_templates.is_dir() else [theme]
+    loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"!theme": theme}, delimiter="/"), *search])
+    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    return env
+
+
+def render_template(env: jinja2.Environment, context: dict[str, Any]) -> str:
+    """Render the entry template; any template failure becomes a TemplateError naming file and line."""
+    env.filters["inline"] = lambda text: inline(text, context["lang"])
+    env.filters["markdown"] = lambda text: render(text, context["lang"])
+    try:
+        return env.get_template(ENTRY_TEMPLATE).render(context)
+    except jinja2.TemplateSyntaxError as error:
+        raise TemplateError(f"{error.filename or error.name}:{error.lineno}: template syntax error: {error.message}") from error
+    except jinja2.TemplateNotFound as error:
+        raise TemplateError(f"template not found: {error.name}; add it to templates/ or fix the include") from error
+    except jinja2.UndefinedError as error:
+        raise TemplateError(f"{_template_position()}: {error.message}; check the field name in the template "
+                            "and in the data") from error
+
+
+def _template_position() -> str:
+    """File and line of the innermost template frame of the exception being handled."""
+    position = "template"
+    traceback = sys.exc_info()[2]
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            position = f"{filename}:{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return position

@@ -1,0 +1,113 @@
+"""Turn pydantic validation errors into located, plain-language problems."""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any, TypeVar
+
+import pydantic
+
+from .errors import Problem
+from .yamlio import KeyPath, Located, format_key_path
+
+Model = TypeVar("Model", bound=pydantic.BaseModel)
+
+_EXPECTED = {
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "string_type": "expected text",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "date_parsing": "expected a date written as YYYY-MM-DD",
+    "date_type": "expected a date written as YYYY-MM-DD",
+    "date_from_datetime_inexact": "expected a date without a time",
+    "list_type": "expected a list (lines starting with '- ')",
+    "dict_type": "expected a group of 'key: value' lines",
+    "model_type": "expected a group of 'key: value' lines",
+    "model_attributes_type": "expected a group of 'key: value' lines",
+}
+
+
+def validate(model: type[Model], located: Located, prefix: KeyPath = ()) -> tuple[Model | None, list[Problem]]:
+    """Validate located data against a model; every error is reported with its file:line:col."""
+    try:
+        return model.model_validate(located.data), []
+    except pydantic.ValidationError as error:
+        problems = [_problem(model, located, item, prefix) for item in error.errors()]
+        return None, _without_explained_missing(problems)
+
+
+def _problem(model: type[pydantic.BaseModel], located: Located, item: dict[str, Any], prefix: KeyPath) -> Problem:
+    path = _clean_path(item["loc"])
+    kind = item["type"]
+    if kind == "missing":
+        message = "required field is missing; add it"
+    elif kind == "extra_forbidden":
+        message = "unknown key" + _suggestion(model, path)
+    elif kind in _EXPECTED:
+        message = f"{_EXPECTED[kind]}, got {_show(item.get('input'))}"
+    elif kind == "value_error":
+        message = str(item["ctx"]["error"]) if "ctx" in item else item["msg"]
+    else:
+        message = f"{item['msg'][0].lower()}{item['msg'][1:]}, got {_show(item.get('input'))}"
+    where = located.locate_key(path) if kind == "extra_forbidden" else located.locate(path)
+    return Problem(where, format_key_path((*prefix, *path)), message)
+
+
+def _without_explained_missing(problems: list[Problem]) -> list[Problem]:
+    """Drop "X is missing" where an unknown key right beside it already says "did you mean 'X'?"."""
+    suggested = set()
+    for problem in problems:
+        if "did you mean '" in problem.message:
+            parent = problem.key.rpartition(".")[0]
+            name = problem.message.split("did you mean '")[1].rstrip("'?")
+            suggested.add(f"{parent}.{name}" if parent else name)
+    return [problem for problem in problems
+            if not (problem.message.startswith("required field is missing") and problem.key in suggested)]
+
+
+def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
+    # pydantic adds union member names ("int", "function-after[...]") to the path; users never wrote those.
+    return tuple(part for part in loc if isinstance(part, int) or not (
+        "[" in part or part in {"int", "str", "float", "list", "dict", "bool", "none"}))
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, (dict, list)):
+        return "a group of values" if isinstance(value, dict) else "a list"
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "...'"
+
+
+def _suggestion(model: type[pydantic.BaseModel], path: KeyPath) -> str:
+    fields = _fields_at(model, path[:-1])
+    close = difflib.get_close_matches(str(path[-1]), fields, n=1, cutoff=0.6)
+    if close:
+        return f"; did you mean '{close[0]}'?"
+    return f"; known keys here: {', '.join(sorted(fields))}" if fields else ""
+
+
+def _fields_at(model: type[pydantic.BaseModel], path: KeyPath) -> list[str]:
+    """Field names of the (sub)model that `path` leads to, following lists and nested models."""
+    current: Any = model
+    for part in path:
+        if isinstance(part, int):
+            continue
+        field = getattr(current, "model_fields", {}).get(part)
+        if field is None:
+            return []
+        current = _inner_model(field.annotation)
+    return list(getattr(current, "model_fields", {}))
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, pydantic.BaseModel):
+        return annotation
+    for argument in getattr(annotation, "__args__", ()):
+        found = _inner_model(argument)
+        if found is not None:
+            return found
+    return None

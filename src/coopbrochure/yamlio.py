@@ -1,0 +1,133 @@
+"""YAML loading that keeps, for every key path, the file, line and column it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Location, Problem, relative
+
+KeyPath = tuple[str | int, ...]
+
+
+@dataclass
+class Located:
+    """Data loaded from one file, with the position of every value in it."""
+
+    data: Any
+    file: str
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    line_offset: int = 0
+
+    def locate(self, path: KeyPath) -> Location:
+        """The position of the value at `path`, or of the deepest part of it that exists in the file."""
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.positions:
+                line, column = self.positions[path[:end]]
+                return Location(self.file, line + self.line_offset, column)
+        return Location(self.file, 1 + self.line_offset, 1)
+
+    def locate_key(self, path: KeyPath) -> Location:
+        """The position of the key that ends `path` (where a misspelt key is written)."""
+        if path in self.key_positions:
+            line, column = self.key_positions[path]
+            return Location(self.file, line + self.line_offset, column)
+        return self.locate(path)
+
+
+def format_key_path(path: KeyPath) -> str:
+    """`('programmes', 1, 'budget')` -> `programmes[1].budget`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def parse(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, list[Problem]]:
+    """Parse YAML text with safe-load semantics; report syntax errors, bad tags and duplicate keys."""
+    loader = yaml.SafeLoader(text)
+    problems: list[Problem] = []
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return Located({}, file, {(): (1, 1)}, line_offset), []
+        located = Located(None, file, line_offset=line_offset)
+        located.data = _construct(loader, node, (), located, problems)
+        return located, problems
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        where = Location(file, line + line_offset, column)
+        return None, [Problem(where, "", f"YAML syntax error: {_plain_reason(error)}")]
+    finally:
+        loader.dispose()
+
+
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+# PyYAML's reasons, said the way an editor of the data would understand them.
+_PLAIN_REASONS = {
+    "mapping values are not allowed here":
+        "a 'key: value' pair where none can start; check the indentation of this line and the one before",
+    "could not find expected ':'": "a line without 'key: value'; add the colon or indent it under the key above",
+    "found character '\\t' that cannot start any token": "a tab character; indent with spaces only",
+    "found undefined alias": "an *alias without a matching &anchor",
+    "expected <block end>, but found '-'": "a list item ('- ') at the wrong indentation",
+    "found unexpected end of stream": "the file ends inside a quoted text; close the quote",
+    "found unknown escape character": "an unknown backslash escape inside double quotes; use single quotes",
+}
+
+
+def _plain_reason(error: yaml.MarkedYAMLError) -> str:
+    reason = error.problem or "invalid YAML"
+    for known, plain in _PLAIN_REASONS.items():
+        if reason.startswith(known):
+            return plain
+    if reason.startswith("could not determine a constructor for the tag"):
+        return f"{reason.split('tag ')[-1]} is not an allowed YAML tag; remove it (only plain YAML is accepted)"
+    return f"{reason}{f' ({error.context})' if error.context else ''}; check the indentation and quoting here"
+
+
+def load(path: Path, root: Path) -> tuple[Located | None, list[Problem]]:
+    """Read and parse one YAML file of a project."""
+    name = relative(path, root)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(Location(name), "", "file not found; create it or correct the reference to it")]
+    except UnicodeDecodeError as error:
+        return None, [Problem(Location(name), "", f"not UTF-8 text ({error.reason}); save the file as UTF-8")]
+    return parse(text, name)
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located, problems: list[Problem]) -> Any:
+    located.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
+        raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag {node.tag}",
+                                                node.start_mark)
+    if isinstance(node, yaml.MappingNode):
+        loader.flatten_mapping(node)
+        result: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            if not isinstance(key, (str, int, float, bool)):
+                where = Location(located.file, key_node.start_mark.line + 1 + located.line_offset, key_node.start_mark.column + 1)
+                problems.append(Problem(where, format_key_path(path), "a key must be plain text"))
+                continue
+            key = str(key) if not isinstance(key, str) else key
+            if key in result:
+                where = Location(located.file, key_node.start_mark.line + 1 + located.line_offset, key_node.start_mark.column + 1)
+                first_line = located.positions[(*path, key)][0] + located.line_offset
+                problems.append(Problem(where, format_key_path((*path, key)),
+                                        f"duplicate key (first given on line {first_line}); keep one of them"))
+                continue
+            located.key_positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = _construct(loader, value_node, (*path, key), located, problems)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(loader, item, (*path, index), located, problems) for index, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)

@@ -1,0 +1,100 @@
+"""The sample publication, built with the real WeasyPrint, checked as a reader would."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from pdfread import fonts, ink_ratio, named_destination_pages, page_sizes_mm, page_texts
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def texts(sample) -> list[str]:
+    return page_texts(sample)
+
+
+def test_output_name_and_size(sample):
+    assert sample.name == "andes-2013-nl-a4.pdf"
+    sizes = page_sizes_mm(sample)
+    assert len(sizes) >= 16
+    assert set(sizes) == {(210, 297)}
+
+
+def test_page_count_is_even_so_the_back_cover_is_a_left_page(sample):
+    assert len(page_sizes_mm(sample)) % 2 == 0
+
+
+def test_cover_carries_series_issue_and_title(texts):
+    cover = texts[0]
+    for expected in ("Dimensie 3", "Latijns-Amerika neemt vaart", "P308613", "Afgiftekantoor Brussel X"):
+        assert expected in cover
+    assert not re.search(r"^\s*1\s*$", cover, re.M), "the cover has no page number"
+
+
+def test_every_seed_fact_is_in_the_country_chapters(texts):
+    whole = "\n".join(texts)
+    for country, years in {"Peru": ["1965", "2019"], "Bolivia": ["1974", "2019"], "Ecuador": ["1977", "1980", "2016"]}.items():
+        chapter = next(text for text in texts if re.search(rf"^{country}\s*$", text, re.M) and "Kerncijfers" in text)
+        for year in years:
+            assert year in chapter + whole, (country, year)
+    assert "€ 17 miljoen" in whole and "€ 32 miljoen" in whole
+
+
+def test_overview_page_numbers_are_the_chapter_start_pages(sample, texts):
+    overview = texts[1]
+    assert "Overzicht" in overview
+    starts = named_destination_pages(sample)
+    for country, anchor in {"Peru": "country-pe", "Bolivia": "country-bo", "Ecuador": "country-ec"}.items():
+        printed = re.search(rf"{country}\s+(\d+)", overview)
+        assert printed, f"{country} has no page number on the overview"
+        page = int(printed.group(1))
+        assert page == starts[anchor]
+        assert re.search(rf"^{country}\s*$", texts[page - 1], re.M), f"{country} chapter heading is on page {page}"
+
+
+def test_page_numbers_are_printed_on_inside_pages(texts):
+    for number in (3, 6, 10):
+        assert re.search(rf"^{number}\s*$", texts[number - 1], re.M)
+
+
+def test_colophon_names_the_responsible_publisher(texts):
+    editorial = texts[2]
+    assert "Colofon" in editorial
+    assert "Verantwoordelijke uitgever" in editorial or "VERANTWOORDELIJKE UITGEVER" in editorial.upper()
+    assert "Karmelietenstraat 15" in editorial
+
+
+def test_contacts_page(texts):
+    assert any("Waar vindt u ons?" in text and "Calle Félix Olcay 389" in text for text in texts)
+
+
+def test_footnotes_sit_at_the_page_foot(texts):
+    article_pages = [text for text in texts if "Belgische ambassade in Peru, pagina" in text]
+    assert article_pages, "the articles' footnotes are printed"
+
+
+def test_every_font_is_embedded_and_bundled(sample):
+    bundled = {TTFont(path)["name"].getDebugName(1).replace(" ", "-") for path in (REPO / "styles/fonts").glob("*.ttf")}
+    used = fonts(sample)
+    assert used
+    for name, embedded in used.items():
+        assert embedded, f"{name} is not embedded"
+        assert any(name.startswith(family) for family in bundled), f"{name} is not a bundled font"
+
+
+def test_no_page_is_blank(sample):
+    for index in range(len(page_sizes_mm(sample))):
+        assert ink_ratio(sample, index) > 0.02, f"page {index + 1} is (nearly) blank"
+
+
+def test_metadata(sample):
+    import pypdf
+
+    info = pypdf.PdfReader(sample).metadata
+    assert info.title == "Dimensie 3 – Latijns-Amerika neemt vaart"
+    assert info.author

@@ -1,0 +1,115 @@
+"""The pipeline stages one by one: YAML positions, validation, Markdown, formatting, templates."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from coopbrochure.config import builtin_theme_dir
+from coopbrochure.errors import TemplateError
+from coopbrochure.i18n import LABELS, Formatter
+from coopbrochure.markup import render, segments, split_front_matter
+from coopbrochure.model import Country
+from coopbrochure.templating import environment, render_template
+from coopbrochure.validation import validate
+from coopbrochure.yamlio import parse
+
+
+def test_yaml_positions_point_at_values():
+    located, problems = parse("name: Peru\nprogrammes:\n  - acronym: SIS\n    budget: 12\n", "x.yaml")
+    assert not problems
+    assert str(located.locate(("programmes", 0, "budget"))) == "x.yaml:4:13"
+    assert str(located.locate(("programmes", 0, "missing"))) == "x.yaml:3:5"
+
+
+def test_yaml_refuses_python_tags():
+    located, problems = parse("a: !!python/object/apply:os.system ['true']\n", "x.yaml")
+    assert located is None
+    assert "is not an allowed YAML tag" in problems[0].message
+
+
+def test_front_matter_lines_are_counted_in_the_markdown_file():
+    front, body, offset = split_front_matter("---\ntitle: x\nlead: y\n---\nBody\n")
+    assert front == "title: x\nlead: y\n" and body == "Body\n" and offset == 4
+
+
+def test_validation_messages_are_plain_and_located():
+    source = "name: Peru\niso: pe\ncapital: Lima\nintro: x\nincome_category: x\ncooperation_since: 1065\nnon_governmental: x\n"
+    located, _ = parse(source, "peru.yaml")
+    country, problems = validate(Country, located)
+    assert country is None
+    assert [str(problem) for problem in problems] == [
+        "peru.yaml:2:6: iso: string should match pattern '^[A-Z]{2}$', got 'pe'",
+        "peru.yaml:6:20: cooperation_since: expected a year such as 2013, got 1065",
+    ]
+
+
+def test_footnotes_become_page_foot_notes_and_quotes_follow_the_language():
+    html = render('Een "wonder" van 50 jaar.[^1]\n\n[^1]: Bron: *ambassade*.\n', "nl")
+    assert "‘wonder’" in html
+    assert '<span class="footnote">Bron: <em>ambassade</em>.</span>' in html
+    assert "footnotes" not in html
+    assert "“wonder”" in render('A "wonder".', "en")
+
+
+def test_raw_html_in_markdown_is_shown_as_text():
+    html = render('<script>alert(1)</script> <img src="file:///etc/hostname">', "nl")
+    assert "<script>" not in html and "<img" not in html
+    assert "&lt;script&gt;" in html
+
+
+def test_markers_split_the_body():
+    html = render("Een.\n\n[[figure:kaart]]\n\nTwee.\n", "nl")
+    assert [kind for kind, _ in segments(html)] == ["html", "figure", "html"]
+    assert segments(html)[1] == ("figure", "kaart")
+
+
+@pytest.mark.parametrize("lang, expected", [("nl", "€ 17 miljoen"), ("fr", "17 millions d’euros"), ("en", "€17 million")])
+def test_euro_amounts_per_language(lang, expected):
+    assert Formatter(lang).eur(17_000_000) == expected
+
+
+def test_dates_and_ranks_in_dutch():
+    fmt = Formatter("nl")
+    assert fmt.date(datetime.date(2013, 1, 23)) == "23 januari 2013"
+    assert fmt.number(1234567.89) == "1.234.567,89"
+    assert [fmt.rank(value) for value in (1, 5, 7, 8, 20)] == ["1ste", "5de", "7de", "8ste", "20ste"]
+
+
+def test_every_label_exists_in_every_language():
+    keys = {lang: set(labels) for lang, labels in LABELS.items()}
+    assert keys["nl"] == keys["fr"] == keys["en"]
+
+
+def test_theme_templates_use_only_known_labels():
+    used = set()
+    for template in (builtin_theme_dir() / "templates").glob("*.j2"):
+        used |= set(__import__("re").findall(r"\bt\.(\w+)", template.read_text()))
+    assert used <= set(LABELS["nl"]), used - set(LABELS["nl"])
+
+
+def _env_with(tmp_path: Path, source: str) -> jinja2.Environment:
+    (tmp_path / "publication.html.j2").write_text(source)
+    return environment(tmp_path, builtin_theme_dir() / "templates")
+
+
+def test_a_misspelt_field_names_template_and_line(tmp_path):
+    env = _env_with(tmp_path, "<h1>{{ pub.title }}</h1>\n<p>{{ pub.subtitel }}</p>\n")
+    with pytest.raises(TemplateError) as caught:
+        render_template(env, {"lang": "nl", "pub": {"title": "x"}})
+    assert caught.value.message.startswith(f"{tmp_path / 'publication.html.j2'}:2: ")
+    assert "subtitel" in caught.value.message
+
+
+def test_templates_escape_data(tmp_path):
+    env = _env_with(tmp_path, "<h1>{{ pub.title }}</h1>")
+    html = render_template(env, {"lang": "nl", "pub": {"title": "<script>x</script>"}})
+    assert html == "<h1>&lt;script&gt;x&lt;/script&gt;</h1>"
+
+
+def test_project_templates_can_extend_the_theme(tmp_path):
+    env = _env_with(tmp_path, '{% extends "!theme/publication.html.j2" %}{% block cover %}OWN COVER{% endblock %}')
+    assert env.get_template("publication.html.j2").blocks["cover"]
