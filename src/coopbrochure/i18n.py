@@ -14,7 +14,7 @@ LABELS: dict[str, dict[str, str]] = {
     "nl": {
         "overview": "Overzicht", "in_this_issue": "In dit nummer", "dossier": "Dossier", "editorial": "Editoriaal",
         "colophon": "Colofon", "editorial_team": "Redactie", "responsible_publisher": "Verantwoordelijke uitgever",
-        "legal_deposit": "Wettelijk depot", "issue": "Nr", "countries": "Landen", "contacts": "Waar vindt u ons?",
+        "legal_deposit": "Wettelijk depot", "issue": "Nr", "countries": "Landen", "contacts": "Waar vindt u ons?", "further_reading": "Meer weten?",
         "key_facts": "Kerngegevens", "countries_at_a_glance": "De landen in één oogopslag", "capital": "Hoofdstad", "income_category": "Inkomenscategorie",
         "cooperation_since": "Samenwerking sinds", "governmental_end": "Einde gouvernementele samenwerking",
         "focus": "Sectoren", "donor_rank": "Plaats van België onder de donoren",
@@ -28,7 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
     "fr": {
         "overview": "Sommaire", "in_this_issue": "Dans ce numéro", "dossier": "Dossier", "editorial": "Éditorial",
         "colophon": "Colophon", "editorial_team": "Rédaction", "responsible_publisher": "Éditeur responsable",
-        "legal_deposit": "Dépôt légal", "issue": "N°", "countries": "Pays", "contacts": "Où nous trouver ?",
+        "legal_deposit": "Dépôt légal", "issue": "N°", "countries": "Pays", "contacts": "Où nous trouver ?", "further_reading": "En savoir plus",
         "key_facts": "Données clés", "countries_at_a_glance": "Les pays en un coup d’œil", "capital": "Capitale", "income_category": "Catégorie de revenu",
         "cooperation_since": "Coopération depuis", "governmental_end": "Fin de la coopération gouvernementale",
         "focus": "Secteurs", "donor_rank": "Rang de la Belgique parmi les donateurs",
@@ -42,7 +42,7 @@ LABELS: dict[str, dict[str, str]] = {
     "en": {
         "overview": "Contents", "in_this_issue": "In this issue", "dossier": "Dossier", "editorial": "Editorial",
         "colophon": "Colophon", "editorial_team": "Editorial team", "responsible_publisher": "Responsible publisher",
-        "legal_deposit": "Legal deposit", "issue": "No.", "countries": "Countries", "contacts": "Where to find us",
+        "legal_deposit": "Legal deposit", "issue": "No.", "countries": "Countries", "contacts": "Where to find us", "further_reading": "Further reading",
         "key_facts": "Key facts", "countries_at_a_glance": "The countries at a glance", "capital": "Capital", "income_category": "Income category",
         "cooperation_since": "Cooperation since", "governmental_end": "End of governmental cooperation",
         "focus": "Sectors", "donor_rank": "Belgium’s rank among donors",

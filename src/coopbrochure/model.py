@@ -49,6 +49,14 @@ class Contact(Strict):
     web: str | None = None
 
 
+class Reading(Strict):
+    """A source or further reading, listed on the contacts page."""
+
+    title: str
+    publisher: str | None = None
+    url: str | None = Field(None, description="Printed as text, e.g. enabel.be/content/enabel-peru.")
+
+
 class Issue(Strict):
     number: int = Field(ge=1)
     year: Year
@@ -93,6 +101,7 @@ class Publication(Strict):
     countries: list[str] = Field(min_length=1, description="Country names: data/countries/<name>.yaml, in order.")
     colophon: Colophon
     contacts: list[Contact] = Field(default_factory=list)
+    further_reading: list[Reading] = Field(default_factory=list)
     back_cover: BackCover = Field(default_factory=BackCover)
 
 
