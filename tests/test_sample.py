@@ -29,10 +29,17 @@ def test_page_count_is_even_so_the_back_cover_is_a_left_page(sample):
     assert len(page_sizes_mm(sample)) % 2 == 0
 
 
+def flat(text: str) -> str:
+    """Page text as one line: layout line breaks and hyphenation points removed."""
+    return " ".join(text.replace("\u2010\r\n", "").split())
+
+
 def test_cover_carries_series_issue_and_title(texts):
-    cover = texts[0]
-    for expected in ("Dimensie 3", "Latijns-Amerika neemt vaart", "P308613", "Afgiftekantoor Brussel X"):
+    cover = flat(texts[0])
+    for expected in ("Dimensie 3", "Latijns-Amerika neemt vaart"):
         assert expected in cover
+    spaced_capitals = cover.upper().replace(" ", "")  # letter-spaced capitals come out of the PDF spaced apart
+    assert "P308613" in spaced_capitals and "AFGIFTEKANTOORBRUSSELX" in spaced_capitals
     assert not re.search(r"^\s*1\s*$", cover, re.M), "the cover has no page number"
 
 
@@ -42,7 +49,7 @@ def test_every_seed_fact_is_in_the_country_chapters(texts):
         chapter = next(text for text in texts if re.search(rf"^{country}\s*$", text, re.M) and "Kerncijfers" in text)
         for year in years:
             assert year in chapter + whole, (country, year)
-    assert "€ 17 miljoen" in whole and "€ 32 miljoen" in whole
+    assert "€ 17 miljoen" in whole and "€ 32 miljoen" in whole  # the no-break space is extracted as a space
 
 
 def test_overview_page_numbers_are_the_chapter_start_pages(sample, texts):
@@ -50,9 +57,10 @@ def test_overview_page_numbers_are_the_chapter_start_pages(sample, texts):
     assert "Overzicht" in overview
     starts = named_destination_pages(sample)
     for country, anchor in {"Peru": "country-pe", "Bolivia": "country-bo", "Ecuador": "country-ec"}.items():
-        printed = re.search(rf"{country}\s+(\d+)", overview)
+        # the country list comes last on the page: the last mention of the name is its entry
+        printed = re.findall(rf"{country}\b\D*(?:\d{{4}})?\s+(\d{{1,2}})\b", overview)
         assert printed, f"{country} has no page number on the overview"
-        page = int(printed.group(1))
+        page = int(printed[-1])
         assert page == starts[anchor]
         assert re.search(rf"^{country}\s*$", texts[page - 1], re.M), f"{country} chapter heading is on page {page}"
 
@@ -63,14 +71,14 @@ def test_page_numbers_are_printed_on_inside_pages(texts):
 
 
 def test_colophon_names_the_responsible_publisher(texts):
-    editorial = texts[2]
-    assert "Colofon" in editorial
-    assert "Verantwoordelijke uitgever" in editorial or "VERANTWOORDELIJKE UITGEVER" in editorial.upper()
-    assert "Karmelietenstraat 15" in editorial
+    editorial = flat(texts[2]).upper()  # headings are set in capitals
+    assert "COLOFON" in editorial
+    assert "VERANTWOORDELIJKE UITGEVER" in editorial
+    assert "KARMELIETENSTRAAT 15" in editorial
 
 
 def test_contacts_page(texts):
-    assert any("Waar vindt u ons?" in text and "Calle Félix Olcay 389" in text for text in texts)
+    assert any("Waar vindt u ons?" in flat(text) and "Calle Félix Olcay 389" in flat(text) for text in texts)
 
 
 def test_footnotes_sit_at_the_page_foot(texts):

@@ -10,7 +10,7 @@ import pytest
 
 from coopbrochure.config import builtin_theme_dir
 from coopbrochure.errors import TemplateError
-from coopbrochure.i18n import LABELS, Formatter
+from coopbrochure.i18n import LANGUAGES, Formatter, labels
 from coopbrochure.markup import render, segments, split_front_matter
 from coopbrochure.model import Country
 from coopbrochure.templating import environment, render_template
@@ -67,9 +67,15 @@ def test_markers_split_the_body():
     assert segments(html)[1] == ("figure", "kaart")
 
 
-@pytest.mark.parametrize("lang, expected", [("nl", "€ 17 miljoen"), ("fr", "17 millions d’euros"), ("en", "€17 million")])
+@pytest.mark.parametrize("lang, expected", [("nl", "€\u00a017 miljoen"), ("fr", "17 millions\u00a0d’euros"),
+                                            ("en", "€17 million")])
 def test_euro_amounts_per_language(lang, expected):
     assert Formatter(lang).eur(17_000_000) == expected
+
+
+def test_currency_sign_stays_with_its_amount():
+    assert "€\u00a08 miljoen" in render("Samen € 8 miljoen.", "nl")
+    assert Formatter("nl").eur(9000) == "€\u00a09.000"
 
 
 def test_dates_and_ranks_in_dutch():
@@ -80,15 +86,16 @@ def test_dates_and_ranks_in_dutch():
 
 
 def test_every_label_exists_in_every_language():
-    keys = {lang: set(labels) for lang, labels in LABELS.items()}
+    keys = {lang: set(labels(lang)) for lang in LANGUAGES}
     assert keys["nl"] == keys["fr"] == keys["en"]
+    assert all(all(labels(lang).values()) for lang in LANGUAGES)
 
 
 def test_theme_templates_use_only_known_labels():
     used = set()
     for template in (builtin_theme_dir() / "templates").glob("*.j2"):
         used |= set(__import__("re").findall(r"\bt\.(\w+)", template.read_text()))
-    assert used <= set(LABELS["nl"]), used - set(LABELS["nl"])
+    assert used <= set(labels("nl")), used - set(labels("nl"))
 
 
 def _env_with(tmp_path: Path, source: str) -> jinja2.Environment:

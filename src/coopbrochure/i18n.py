@@ -3,61 +3,28 @@
 from __future__ import annotations
 
 import datetime
+import functools
+from importlib import resources
 
+import yaml
 from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
-LABELS: dict[str, dict[str, str]] = {
-    "nl": {
-        "overview": "Overzicht", "in_this_issue": "In dit nummer", "dossier": "Dossier", "editorial": "Editoriaal",
-        "colophon": "Colofon", "editorial_team": "Redactie", "responsible_publisher": "Verantwoordelijke uitgever",
-        "legal_deposit": "Wettelijk depot", "issue": "Nr", "countries": "Landen", "contacts": "Waar vindt u ons?", "further_reading": "Meer weten?",
-        "key_facts": "Kerngegevens", "countries_at_a_glance": "De landen in één oogopslag", "capital": "Hoofdstad", "income_category": "Inkomenscategorie",
-        "cooperation_since": "Samenwerking sinds", "governmental_end": "Einde gouvernementele samenwerking",
-        "focus": "Sectoren", "donor_rank": "Plaats van België onder de donoren",
-        "non_governmental": "Niet-gouvernementele samenwerking", "timeline": "Tijdlijn",
-        "programmes": "Programma’s", "programme": "Programma", "partner": "Partner", "regions": "Regio’s",
-        "budget": "Budget", "period": "Periode", "status": "Stand", "planned": "gepland", "running": "lopend",
-        "closed": "afgerond", "actors": "Partners en actoren", "key_figures": "Kerncijfers", "source": "Bron",
-        "text_by": "Tekst", "page": "p.", "phone": "Tel.", "email": "E-mail", "web": "Web",
-        "not_known": "—", "programme_start": "Start", "agreement": "Akkoord",
-    },
-    "fr": {
-        "overview": "Sommaire", "in_this_issue": "Dans ce numéro", "dossier": "Dossier", "editorial": "Éditorial",
-        "colophon": "Colophon", "editorial_team": "Rédaction", "responsible_publisher": "Éditeur responsable",
-        "legal_deposit": "Dépôt légal", "issue": "N°", "countries": "Pays", "contacts": "Où nous trouver ?", "further_reading": "En savoir plus",
-        "key_facts": "Données clés", "countries_at_a_glance": "Les pays en un coup d’œil", "capital": "Capitale", "income_category": "Catégorie de revenu",
-        "cooperation_since": "Coopération depuis", "governmental_end": "Fin de la coopération gouvernementale",
-        "focus": "Secteurs", "donor_rank": "Rang de la Belgique parmi les donateurs",
-        "non_governmental": "Coopération non gouvernementale", "timeline": "Chronologie",
-        "programmes": "Programmes", "programme": "Programme", "partner": "Partenaire", "regions": "Régions",
-        "budget": "Budget", "period": "Période", "status": "État", "planned": "prévu", "running": "en cours",
-        "closed": "clôturé", "actors": "Partenaires et acteurs", "key_figures": "Chiffres clés", "source": "Source",
-        "text_by": "Texte", "page": "p.", "phone": "Tél.", "email": "Courriel", "web": "Web",
-        "not_known": "—", "programme_start": "Début", "agreement": "Accord",
-    },
-    "en": {
-        "overview": "Contents", "in_this_issue": "In this issue", "dossier": "Dossier", "editorial": "Editorial",
-        "colophon": "Colophon", "editorial_team": "Editorial team", "responsible_publisher": "Responsible publisher",
-        "legal_deposit": "Legal deposit", "issue": "No.", "countries": "Countries", "contacts": "Where to find us", "further_reading": "Further reading",
-        "key_facts": "Key facts", "countries_at_a_glance": "The countries at a glance", "capital": "Capital", "income_category": "Income category",
-        "cooperation_since": "Cooperation since", "governmental_end": "End of governmental cooperation",
-        "focus": "Sectors", "donor_rank": "Belgium’s rank among donors",
-        "non_governmental": "Non-governmental cooperation", "timeline": "Timeline",
-        "programmes": "Programmes", "programme": "Programme", "partner": "Partner", "regions": "Regions",
-        "budget": "Budget", "period": "Period", "status": "Status", "planned": "planned", "running": "running",
-        "closed": "closed", "actors": "Partners and actors", "key_figures": "Key figures", "source": "Source",
-        "text_by": "Text", "page": "p.", "phone": "Tel.", "email": "Email", "web": "Web",
-        "not_known": "—", "programme_start": "Start", "agreement": "Agreement",
-    },
-}
+LANGUAGES = tuple(LOCALES)
+
+
+@functools.cache
+def labels(lang: str) -> dict[str, str]:
+    """The label catalogue of one language (labels/<lang>.yaml)."""
+    return yaml.safe_load(resources.files(__package__).joinpath(f"labels/{lang}.yaml").read_text(encoding="utf-8"))
+
 
 # Where the euro sign goes around a spelled-out amount such as "17 miljoen".
-_EURO_WORDS = {"nl": "€ {}", "fr": "{} d’euros", "en": "€{}"}
-_EURO_PATTERNS = {"nl": "¤ #,##0", "fr": "#,##0 ¤", "en": "¤#,##0"}
+_EURO_WORDS = {"nl": "€\u00a0{}", "fr": "{}\u00a0d’euros", "en": "€{}"}
+_EURO_PATTERNS = {"nl": "¤\u00a0#,##0", "fr": "#,##0\u00a0¤", "en": "¤#,##0"}
 
 
 class Formatter:
@@ -108,7 +75,3 @@ class Formatter:
         if start and end:
             return f"{start}–{end}"
         return str(start or end or "")
-
-
-def labels(lang: str) -> dict[str, str]:
-    return LABELS[lang]

@@ -35,6 +35,15 @@ def _render_footnote_inline(self, tokens: list[Token], idx: int, options, env) -
     return f'<span class="footnote">{env["footnote_html"][tokens[idx].meta["id"]]}</span>'
 
 
+# A currency sign never ends a line away from its amount: "€ 8 miljoen".
+_CURRENCY_SPACE = re.compile(r"€ (?=\d)")
+
+
+def typeset(html: str) -> str:
+    """Typographic fixes that Markdown's typographer does not make."""
+    return _CURRENCY_SPACE.sub("€\u00a0", html)
+
+
 def render(text: str, lang: str) -> Markup:
     """Block Markdown to HTML; footnotes become inline spans for the page-foot footnote area."""
     md = _parser(lang)
@@ -46,7 +55,7 @@ def render(text: str, lang: str) -> Markup:
             _collect_footnotes(md, tokens[start:], env)
             tokens = tokens[:start]
             break
-    return Markup(md.renderer.render(tokens, md.options, env))
+    return Markup(typeset(md.renderer.render(tokens, md.options, env)))
 
 
 def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
@@ -65,7 +74,7 @@ def inline(text: str | None, lang: str) -> Markup:
     """One line of Markdown (emphasis, quotes, dashes) to HTML without a paragraph."""
     if not text:
         return Markup("")
-    return Markup(_parser(lang).renderInline(text))
+    return Markup(typeset(_parser(lang).renderInline(text)))
 
 
 def segments(html: Markup) -> list[tuple[str, str]]:
