@@ -25,9 +25,9 @@ def copy_project(source: Path, target: Path) -> Path:
 def sample(tmp_path_factory) -> Path:
     """The repository's sample publication, built with the built-in theme in a scratch folder."""
     project = copy_project(REPO, tmp_path_factory.mktemp("sample"))
-    results = build(project)
-    assert len(results) == 1
-    return results[0].path
+    result = build(project, strict=True)
+    assert len(result.editions) == 1
+    return result.editions[0].path
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ SCENARIOS = sorted(path for path in (Path(__file__).parent / "scenarios").iterdi
 
 def apply(scenario: Path, project: Path) -> Path:
     for source in scenario.rglob("*"):
-        if source.is_file() and source.name != "expected.txt":
+        if source.is_file() and source.name not in ("expected.txt", "args.txt"):
             target = project / source.relative_to(scenario)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(source, target)
@@ -27,7 +27,8 @@ def apply(scenario: Path, project: Path) -> Path:
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[path.name for path in SCENARIOS])
 def test_scenario_gives_its_located_message(scenario, minimal):
     project = apply(scenario, minimal)
-    result = CliRunner().invoke(main, ["build", str(project)])
+    arguments = (scenario / "args.txt").read_text().split() if (scenario / "args.txt").exists() else []
+    result = CliRunner().invoke(main, ["build", str(project), *arguments])
     assert result.exit_code == 1
     assert result.stderr == (scenario / "expected.txt").read_text(encoding="utf-8")
     assert not (project / "output").exists(), "nothing is written when the data is wrong"
@@ -73,5 +74,5 @@ def test_all_problems_of_a_run_are_reported_at_once_and_sorted(minimal):
         "data/articles/eerste.md:1:1: no front matter; start the file with a '---' block holding at least 'title:'",
         "data/countries/landia.yaml:6:20: cooperation_since: expected a whole number, got 'later'",
         "data/countries/landia.yaml:15:13: programmes[0].budget: expected a number, got 'veel'",
-        "3 problems found; nothing was built.",
+        "3 errors; nothing was built.",
     ]

@@ -6,13 +6,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .config import Edition, Project, load_project
+from .check import check_project, font_families, stylesheets
+from .config import Edition, Project
 from .context import edition_context
-from .loader import Dataset, load_dataset
-from .render import write_pdf
+from .errors import Problem, RenderError
+from .loader import Dataset
+from .render import render_pdf, write_atomically
 from .templating import environment, render_template
-
-STYLESHEET = "styles/main.css"
 
 
 @dataclass(frozen=True)
@@ -26,29 +26,35 @@ class EditionResult:
     warnings: list[str]
 
 
-def build(project_dir: Path | str = ".", *, write_html: bool = False) -> list[EditionResult]:
-    """Build every edition of the project in `project_dir`; usable as a library function."""
-    project = load_project(Path(project_dir))
-    dataset = load_dataset(project)
-    return [build_edition(project, dataset, edition, write_html=write_html) for edition in project.settings.editions]
+@dataclass(frozen=True)
+class BuildResult:
+    """The warnings the data gave, and every edition built."""
+
+    warnings: list[Problem]
+    editions: list[EditionResult]
+
+
+def build(project_dir: Path | str = ".", *, write_html: bool = False, strict: bool = False) -> BuildResult:
+    """Validate the project in `project_dir`, then build every edition; usable as a library function.
+
+    Raises DataError when the data is invalid (nothing is built), RenderError when layout fails;
+    with `strict`, any warning (ours or WeasyPrint's) fails the build too.
+    """
+    checked = check_project(project_dir, strict=strict)
+    editions = [build_edition(checked.project, checked.dataset, edition, write_html=write_html, strict=strict)
+                for edition in checked.project.settings.editions]
+    return BuildResult(checked.warnings, editions)
 
 
 def edition_html(project: Project, dataset: Dataset, edition: Edition) -> str:
     """The HTML of one edition, before layout."""
     env = environment(project.root / "templates", project.theme_dir / "templates")
-    return render_template(env, edition_context(dataset, edition))
+    context = edition_context(dataset, edition, allow_html=project.settings.allow_html)
+    return render_template(env, context, project.root)
 
 
-def stylesheets(project: Project) -> list[Path]:
-    """The theme's stylesheet, then the project's own (if any), so the project's rules win."""
-    sheets = [project.theme_dir / STYLESHEET]
-    own = project.root / STYLESHEET
-    if own.is_file() and own.resolve() != sheets[0].resolve():
-        sheets.append(own)
-    return sheets
-
-
-def build_edition(project: Project, dataset: Dataset, edition: Edition, *, write_html: bool = False) -> EditionResult:
+def build_edition(project: Project, dataset: Dataset, edition: Edition, *,
+                  write_html: bool = False, strict: bool = False) -> EditionResult:
     """Lay out one edition and write its PDF (and, for debugging, its HTML)."""
     started = time.perf_counter()
     html = edition_html(project, dataset, edition)
@@ -56,5 +62,11 @@ def build_edition(project: Project, dataset: Dataset, edition: Edition, *, write
     if write_html:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.with_suffix(".html").write_text(html, encoding="utf-8")
-    rendered = write_pdf(html, dataset.data_dir, stylesheets(project), [project.root, project.theme_dir], target)
+    sheets = stylesheets(project)
+    rendered = render_pdf(html, dataset.data_dir, sheets, [project.root, project.theme_dir],
+                          project.settings.allowed_hosts, font_families(sheets))
+    if strict and rendered.warnings:
+        raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
+                                     f"{target.name} was not written (--strict)."]))
+    write_atomically(target, rendered.pdf)
     return EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import traceback
 from importlib.metadata import version
 from pathlib import Path
 
@@ -19,12 +20,15 @@ class Group(click.Group):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except CoopbrochureError:
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             if ctx.obj and ctx.obj.get("debug"):
-                import traceback
-
                 traceback.print_exc()
             raise
+        except Exception as error:  # a bug of ours: say so plainly, the traceback is for --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise CoopbrochureError(f"internal error ({type(error).__name__}: {error}); this is a bug in "
+                                    "coopbrochure: run again with --debug and report the traceback") from error
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -41,23 +45,86 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+STRICT = click.option("--strict", is_flag=True, help="Treat every warning (ours and WeasyPrint's) as an error.")
+
+
+@main.command()
+@PROJECT_DIR
+@STRICT
+def validate(project_dir: Path, strict: bool) -> None:
+    """Check a project without rendering: data, texts, images, templates and stylesheets.
+
+    Prints every problem of the project at once, sorted by file and line; exit 1 if there is an error
+    (or, with --strict, a warning).
+
+    \b
+    Examples:
+      coopbrochure validate
+      coopbrochure validate path/to/project --strict
+    """
+    from .check import check_project
+    from .errors import DataError
+
+    try:
+        checked = check_project(project_dir, strict=strict)
+    except DataError as error:
+        raise DataError(error.problems, "the project is not valid") from error
+    for warning in checked.warnings:
+        click.echo(str(warning), err=True)
+    dataset = checked.dataset
+    click.echo(f"valid: {len(dataset.articles)} articles, {len(dataset.countries)} countries, "
+               f"{len(checked.project.settings.editions)} editions"
+               + (f" ({len(checked.warnings)} warnings)" if checked.warnings else ""))
+
+
 @main.command()
 @PROJECT_DIR
 @click.option("--html", "write_html", is_flag=True, help="Also write the intermediate HTML next to each PDF.")
-def build(project_dir: Path, write_html: bool) -> None:
-    """Build every edition of a project into its output folder.
+@STRICT
+def build(project_dir: Path, write_html: bool, strict: bool) -> None:
+    """Validate a project, then build every edition into its output folder.
 
     \b
     Examples:
       coopbrochure build
       coopbrochure build path/to/project --html
+      coopbrochure build --strict
     """
     from .build import build as build_project
 
-    for result in build_project(project_dir, write_html=write_html):
-        for warning in result.warnings:
-            click.echo(f"warning: {result.path.name}: {warning}", err=True)
-        click.echo(f"{_shown(result.path)}  {result.pages} pages  {result.seconds:.1f} s")
+    result = build_project(project_dir, write_html=write_html, strict=strict)
+    for warning in result.warnings:
+        click.echo(str(warning), err=True)
+    for edition in result.editions:
+        for warning in edition.warnings:
+            click.echo(f"{edition.path.name}: warning: {warning}", err=True)
+        click.echo(f"{_shown(edition.path)}  {edition.pages} pages  {edition.seconds:.1f} s")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["project", "publication", "country", "text"]), required=False)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write every schema as <kind>.schema.json into this folder instead of printing one.")
+def schema(kind: str | None, out_dir: Path | None) -> None:
+    """Print the JSON Schema of a kind of data file, for editors that validate YAML as you type.
+
+    KIND is project (coopbrochure.yaml), publication (publication.yaml), country (countries/*.yaml)
+    or text (the front matter of Markdown files).
+
+    \b
+    Examples:
+      coopbrochure schema country
+      coopbrochure schema --out schemas
+    """
+    from .schema import schema_json, write_schemas
+
+    if out_dir is not None:
+        for path in write_schemas(out_dir):
+            click.echo(_shown(path))
+    elif kind is None:
+        raise click.UsageError("name a KIND (project, publication, country, text) or give --out")
+    else:
+        click.echo(schema_json(kind))
 
 
 def _shown(path: Path) -> str:

@@ -42,6 +42,10 @@ class ProjectFile(Strict):
     output: str = Field("output", description="Folder the PDFs are written to.")
     editions: list[Edition] = Field(default_factory=lambda: [Edition()], min_length=1,
                                     description="Editions to build; default: one Dutch A4 edition.")
+    allow_html: bool = Field(False, description="Let raw HTML in Markdown texts through. Off: it is shown as text.")
+    allowed_hosts: list[str] = Field(default_factory=list,
+                                     description="Hosts images may be fetched from (e.g. www.enabel.be); none by default.")
+    max_image_pixels: int = Field(60_000_000, gt=0, description="Largest image accepted, in pixels (width x height).")
 
 
 @dataclass(frozen=True)
@@ -76,8 +80,8 @@ def builtin_theme_dir() -> Path:
     return installed if installed.is_dir() else package.parent.parent
 
 
-def load_project(root: Path) -> Project:
-    """Read and validate `coopbrochure.yaml` in `root`; raise DataError with every problem found."""
+def load_project(root: Path) -> tuple[Project, list[Problem]]:
+    """Read and validate `coopbrochure.yaml` in `root`: the project and its warnings; DataError on errors."""
     root = root.resolve()
     path = root / PROJECT_FILE
     if not path.is_file():
@@ -87,13 +91,13 @@ def load_project(root: Path) -> Project:
     settings = None
     if located is not None and not problems:
         settings, problems = validate(ProjectFile, located)
-    if problems or settings is None:
+    if settings is None:
         raise DataError(problems)
     project = Project(root, settings)
     theme_problem = _check_theme(project, located.locate(("theme",)))
     if theme_problem:
-        raise DataError([theme_problem])
-    return project
+        raise DataError([*problems, theme_problem])
+    return project, problems
 
 
 def _check_theme(project: Project, where: Location) -> Problem | None:

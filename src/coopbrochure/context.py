@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,7 +12,7 @@ from .config import PAGE_SIZES_MM, Edition
 from .i18n import Formatter, labels
 from .loader import Dataset, Text
 from .markup import render, segments
-from .model import Box, Country, FrontMatter
+from .model import Country, FrontMatter
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,10 @@ class CountryChapter:
     timeline: list[Event]
 
 
-def edition_context(dataset: Dataset, edition: Edition) -> dict[str, Any]:
+def edition_context(dataset: Dataset, edition: Edition, *, allow_html: bool = False) -> dict[str, Any]:
     """Everything the templates may use for one edition; StrictUndefined catches anything else."""
     lang = edition.lang
+    text = functools.partial(_render_text, lang=lang, allow_html=allow_html)
     width, height = PAGE_SIZES_MM[edition.format]
     return {
         "lang": lang,
@@ -55,31 +57,28 @@ def edition_context(dataset: Dataset, edition: Edition) -> dict[str, Any]:
         "t": labels(lang),
         "fmt": Formatter(lang),
         "pub": dataset.publication,
-        "editorial": _render_text(dataset.editorial, lang, "editorial"),
-        "intro": _render_text(dataset.intro, lang, "dossier"),
-        "articles": [_render_text(text, lang, f"article-{text.name}") for text in dataset.articles],
-        "countries": [_chapter(country, lang) for country in dataset.countries],
+        "editorial": text(dataset.editorial, ident="editorial"),
+        "intro": text(dataset.intro, ident="dossier"),
+        "articles": [text(article, ident=f"article-{article.name}") for article in dataset.articles],
+        "countries": [_chapter(country, lang, allow_html) for country in dataset.countries],
     }
 
 
-def _render_text(text: Text, lang: str, ident: str) -> RenderedText:
+def _render_text(text: Text, *, lang: str, allow_html: bool, ident: str) -> RenderedText:
     meta = text.meta
     components = {
         "figure": {item.id: item for item in meta.figures},
         "quote": {item.id: item for item in meta.quotes},
-        "box": {item.id: _box(item, lang) for item in meta.boxes},
+        "box": {item.id: RenderedBox(item.title, render(item.body, lang, allow_html)) for item in meta.boxes},
     }
     parts = [(kind, value if kind == "html" else components[kind][value])
-             for kind, value in segments(render(text.body, lang))]
+             for kind, value in segments(render(text.body, lang, allow_html))]
     return RenderedText(ident, meta, parts)
 
 
-def _box(box: Box, lang: str) -> RenderedBox:
-    return RenderedBox(box.title, render(box.body, lang))
-
-
-def _chapter(country: Country, lang: str) -> CountryChapter:
-    return CountryChapter(f"country-{country.iso.lower()}", country, render(country.intro, lang), timeline(country, lang))
+def _chapter(country: Country, lang: str, allow_html: bool) -> CountryChapter:
+    return CountryChapter(f"country-{country.iso.lower()}", country, render(country.intro, lang, allow_html),
+                          timeline(country, lang))
 
 
 def timeline(country: Country, lang: str) -> list[Event]:

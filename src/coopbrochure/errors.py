@@ -24,15 +24,25 @@ class Location:
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One located problem: where, which key path, and what to do about it."""
+    """One located problem: where, which key path, and what to do about it; a warning does not stop a build."""
 
     location: Location
     key: str
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
         key = f" {self.key}:" if self.key else ""
-        return f"{self.location}:{key} {self.message}"
+        return f"{self.location}:{key} {'warning: ' if self.warning else ''}{self.message}"
+
+
+def summary(problems: list[Problem]) -> str:
+    """'2 errors and 1 warning' and the like."""
+    errors = sum(not problem.warning for problem in problems)
+    warnings = len(problems) - errors
+    parts = [f"{count} {word}{'s' if count != 1 else ''}"
+             for count, word in ((errors, "error"), (warnings, "warning")) if count]
+    return " and ".join(parts) or "no problems"
 
 
 class CoopbrochureError(click.ClickException):
@@ -45,13 +55,14 @@ class CoopbrochureError(click.ClickException):
 
 
 class DataError(CoopbrochureError):
-    """Raised when project or publication data is invalid; carries every problem of the run, sorted."""
+    """Raised when project or publication data is invalid (or, with --strict, has warnings).
 
-    def __init__(self, problems: list[Problem]):
+    Carries every problem of the run, errors and warnings, sorted by file and line.
+    """
+
+    def __init__(self, problems: list[Problem], consequence: str = "nothing was built"):
         self.problems = sorted(problems)
-        count = len(self.problems)
-        summary = f"{count} problem{'s' if count != 1 else ''} found; nothing was built."
-        super().__init__("\n".join([*map(str, self.problems), summary]))
+        super().__init__("\n".join([*map(str, self.problems), f"{summary(self.problems)}; {consequence}."]))
 
 
 class TemplateError(CoopbrochureError):
@@ -60,10 +71,6 @@ class TemplateError(CoopbrochureError):
 
 class RenderError(CoopbrochureError):
     """Raised when WeasyPrint cannot lay out or write a PDF."""
-
-
-class UsageError(click.UsageError):
-    """Raised for a wrong command line; exit code 2."""
 
 
 def relative(path: Path, root: Path) -> str:

@@ -8,8 +8,9 @@ from pathlib import Path
 import pydantic
 
 from .config import Project
-from .errors import DataError, Location, Problem, relative
-from .markup import markers, split_front_matter
+from .errors import Location, Problem, relative
+from .files import check_reference
+from .markup import image_sources, markers, split_front_matter
 from .model import Country, FrontMatter, Publication
 from .validation import validate
 from .yamlio import KeyPath, Located, format_key_path, load, parse
@@ -37,31 +38,79 @@ class Dataset:
     data_dir: Path
 
 
-def load_dataset(project: Project) -> Dataset:
-    """Read the data folder of `project`; raise DataError listing every problem of the whole run."""
-    root, data_dir = project.root, project.data_dir
-    problems: list[Problem] = []
-    publication, located = _load_model(data_dir / "publication.yaml", root, Publication, problems)
+class _Loader:
+    """Collects every problem of one pass over the data folder."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.root = project.root
+        self.data_dir = project.data_dir
+        self.problems: list[Problem] = []
+
+    def model(self, path: Path, model: type[pydantic.BaseModel]):
+        located, found = load(path, self.root)
+        self.problems.extend(found)
+        if located is None or found:
+            return None, located
+        value, found = validate(model, located)
+        self.problems.extend(found)
+        return value, located
+
+    def reference(self, value: str | None, where: Location, key: str) -> None:
+        if value is None:
+            return
+        settings = self.project.settings
+        message = check_reference(value, self.data_dir, self.root, settings.allowed_hosts, settings.max_image_pixels)
+        if message:
+            self.problems.append(Problem(where, key, message))
+
+    def located_reference(self, value: str | None, key: KeyPath, source: Located) -> None:
+        self.reference(value, source.locate(key), format_key_path(key))
+
+    def text(self, path: Path, named_at: Location, key: str) -> Text | None:
+        name = relative(path, self.root)
+        if not path.resolve().is_relative_to(self.root.resolve()) or not path.is_file():
+            self.problems.append(Problem(named_at, key, f"no file {name}; create it or correct the name"))
+            return None
+        try:
+            source = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            self.problems.append(Problem(Location(name), "", f"not UTF-8 text ({error.reason}); save the file as UTF-8"))
+            return None
+        front, body, offset = split_front_matter(source)
+        if front is None:
+            self.problems.append(Problem(Location(name, 1, 1), "", "no front matter; start the file with a '---' "
+                                                                 "block holding at least 'title:'"))
+            return None
+        located, found = parse(front, name, line_offset=1)
+        self.problems.extend(found)
+        if located is None or found and any(not problem.warning for problem in found):
+            return None
+        meta, found = validate(FrontMatter, located)
+        self.problems.extend(found)
+        if meta is None:
+            return None
+        for index, figure in enumerate(meta.figures):
+            self.located_reference(figure.image, ("figures", index, "image"), located)
+        for line, source_url in image_sources(body):
+            self.reference(source_url, Location(name, line + offset, 1), "")
+        self.problems.extend(_check_markers(meta, body, name, offset))
+        return Text(path.stem, name, meta, body)
+
+
+def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
+    """Read the data folder of `project`: the dataset (None if there are errors) and every problem found."""
+    loader = _Loader(project)
+    data_dir = project.data_dir
+    publication, located = loader.model(data_dir / "publication.yaml", Publication)
     if publication is None:
-        raise DataError(problems)
+        return None, loader.problems
 
-    def reference(value: str | None, key: KeyPath, source: Located) -> None:
-        if value is not None:
-            problem = _check_file(value, data_dir, root, source.locate(key), key)
-            if problem:
-                problems.append(problem)
-
-    reference(publication.cover.image, ("cover", "image"), located)
-    reference(publication.dossier.image, ("dossier", "image"), located)
-    reference(publication.back_cover.image, ("back_cover", "image"), located)
+    for key in (("cover", "image"), ("dossier", "image"), ("back_cover", "image")):
+        loader.located_reference(_get(publication, key), key, located)
 
     def text(file_name: str, key: KeyPath) -> Text | None:
-        path = _inside(data_dir / file_name, root)
-        if path is None or not path.is_file():
-            problems.append(Problem(located.locate(key), format_key_path(key),
-                                    f"no file {relative(data_dir / file_name, root)}; create it or correct the name"))
-            return None
-        return _load_text(path, root, data_dir, problems)
+        return loader.text(data_dir / file_name, located.locate(key), format_key_path(key))
 
     editorial = text(publication.editorial, ("editorial",))
     intro = text(publication.dossier.intro, ("dossier", "intro"))
@@ -72,56 +121,23 @@ def load_dataset(project: Project) -> Dataset:
     for index, name in enumerate(publication.countries):
         path = data_dir / "countries" / f"{name}.yaml"
         if not path.is_file():
-            problems.append(Problem(located.locate(("countries", index)), f"countries[{index}]",
-                                    f"no file {relative(path, root)}; create it or correct the name"))
+            loader.problems.append(Problem(located.locate(("countries", index)), f"countries[{index}]",
+                                           f"no file {relative(path, project.root)}; create it or correct the name"))
             continue
-        country, country_located = _load_model(path, root, Country, problems)
+        country, country_located = loader.model(path, Country)
         if country is not None:
-            reference(country.image, ("image",), country_located)
+            loader.located_reference(country.image, ("image",), country_located)
             countries.append(country)
 
-    if problems:
-        raise DataError(problems)
-    return Dataset(publication, editorial, intro, articles, countries, data_dir)
+    if any(not problem.warning for problem in loader.problems):
+        return None, loader.problems
+    return Dataset(publication, editorial, intro, articles, countries, data_dir), loader.problems
 
 
-def _load_model(path: Path, root: Path, model: type[pydantic.BaseModel], problems: list[Problem]):
-    located, found = load(path, root)
-    problems.extend(found)
-    if located is None or found:
-        return None, located
-    value, found = validate(model, located)
-    problems.extend(found)
-    return value, located
-
-
-def _load_text(path: Path, root: Path, data_dir: Path, problems: list[Problem]) -> Text | None:
-    name = relative(path, root)
-    try:
-        source = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        problems.append(Problem(Location(name), "", f"not UTF-8 text ({error.reason}); save the file as UTF-8"))
-        return None
-    front, body, offset = split_front_matter(source)
-    if front is None:
-        problems.append(Problem(Location(name, 1, 1), "", "no front matter; start the file with a '---' block "
-                                                         "holding at least 'title:'"))
-        return None
-    located, found = parse(front, name, line_offset=1)
-    problems.extend(found)
-    if located is None or found:
-        return None
-    meta, found = validate(FrontMatter, located)
-    problems.extend(found)
-    if meta is None:
-        return None
-    for index, figure in enumerate(meta.figures):
-        problem = _check_file(figure.image, data_dir, root, located.locate(("figures", index, "image")),
-                              ("figures", index, "image"))
-        if problem:
-            problems.append(problem)
-    problems.extend(_check_markers(meta, body, name, offset))
-    return Text(path.stem, name, meta, body)
+def _get(model: pydantic.BaseModel, key: KeyPath):
+    for part in key:
+        model = getattr(model, part)
+    return model
 
 
 def _check_markers(meta: FrontMatter, body: str, file: str, offset: int) -> list[Problem]:
@@ -144,17 +160,3 @@ def _check_markers(meta: FrontMatter, body: str, file: str, offset: int) -> list
             problems.append(Problem(Location(file, 1, 1), f"{kind}s", f"{kind} '{ident}' is never placed; "
                                                                        f"put [[{kind}:{ident}]] on a line of its own in the text"))
     return problems
-
-
-def _inside(path: Path, root: Path) -> Path | None:
-    resolved = path.resolve()
-    return resolved if resolved.is_relative_to(root.resolve()) else None
-
-
-def _check_file(reference: str, data_dir: Path, root: Path, where: Location, key: KeyPath) -> Problem | None:
-    path = _inside(data_dir / reference, root)
-    if path is None:
-        return Problem(where, format_key_path(key), f"'{reference}' is outside the project; keep files inside the project folder")
-    if not path.is_file():
-        return Problem(where, format_key_path(key), f"file not found: {relative(path, root)}; add it or correct the path")
-    return None

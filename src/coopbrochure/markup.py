@@ -22,8 +22,8 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", r
 
 
 @functools.cache
-def _parser(lang: str) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "quotes": QUOTES[lang]})
+def _parser(lang: str, allow_html: bool = False) -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "quotes": QUOTES[lang]})
     md.enable(["replacements", "smartquotes", "table"])
     md.use(footnote_plugin, inline=False)
     md.add_render_rule("footnote_ref", _render_footnote_inline)
@@ -44,9 +44,12 @@ def typeset(html: str) -> str:
     return _CURRENCY_SPACE.sub("€\u00a0", html)
 
 
-def render(text: str, lang: str) -> Markup:
-    """Block Markdown to HTML; footnotes become inline spans for the page-foot footnote area."""
-    md = _parser(lang)
+def render(text: str, lang: str, allow_html: bool = False) -> Markup:
+    """Block Markdown to HTML; footnotes become inline spans for the page-foot footnote area.
+
+    Raw HTML is shown as text unless the project opts in with `allow_html`.
+    """
+    md = _parser(lang, allow_html)
     env: dict = {}
     tokens = md.parse(text, env)
     env["footnote_html"] = {}
@@ -85,6 +88,15 @@ def segments(html: Markup) -> list[tuple[str, str]]:
         found.append((parts[index], parts[index + 1]))
         if parts[index + 2].strip():
             found.append(("html", Markup(parts[index + 2])))
+    return found
+
+
+def image_sources(body: str) -> list[tuple[int, str]]:
+    """Every Markdown image of a body: (1-based line of its paragraph, src)."""
+    found = []
+    for token in _parser("en").parse(body):
+        if token.type == "inline" and token.map:
+            found += [(token.map[0] + 1, child.attrs["src"]) for child in token.children or [] if child.type == "image"]
     return found
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,12 +15,15 @@ from .errors import RenderError
 
 @dataclass(frozen=True)
 class Rendered:
+    """A laid-out PDF held in memory, with what WeasyPrint had to say about it."""
+
+    pdf: bytes
     pages: int
     warnings: list[str]
 
 
-def sandboxed_fetcher(allowed_roots: list[Path]):
-    """A URL fetcher that serves `data:` URLs and files inside `allowed_roots`, and nothing else."""
+def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = ()):
+    """A URL fetcher for `data:` URLs, files inside `allowed_roots` and http(s) from `allowed_hosts`; nothing else."""
     from weasyprint.urls import URLFetcher
 
     roots = [root.resolve() for root in allowed_roots]
@@ -29,40 +31,43 @@ def sandboxed_fetcher(allowed_roots: list[Path]):
     class SandboxedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
             parsed = urlparse(url)
-            allowed = parsed.scheme == "data" or (
-                parsed.scheme == "file"
-                and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in roots))
+            allowed = (
+                parsed.scheme == "data"
+                or (parsed.scheme in ("http", "https") and parsed.hostname in allowed_hosts)
+                or (parsed.scheme == "file"
+                    and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in roots)))
             if not allowed:
                 raise ValueError(f"refused {url}: only files inside the project and the theme may be used")
             return super().fetch(url, headers)
 
-    return SandboxedFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+    protocols = ("file", "data", "http", "https") if allowed_hosts else ("file", "data")
+    return SandboxedFetcher(allowed_protocols=protocols, allow_redirects=False)
 
 
-def write_pdf(html: str, base_dir: Path, stylesheets: list[Path], allowed_roots: list[Path], target: Path) -> Rendered:
-    """Render `html` to `target`; the previous file stays untouched unless the new one is complete."""
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], allowed_roots: list[Path],
+               allowed_hosts: list[str], font_families: set[str]) -> Rendered:
+    """Lay out `html` with WeasyPrint; the PDF stays in memory until it is complete."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    fetcher = sandboxed_fetcher(allowed_roots)
+    fetcher = sandboxed_fetcher(allowed_roots, allowed_hosts)
     with _captured_warnings() as warnings:
         try:
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
                              for sheet in stylesheets],
                 font_config=fonts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with _atomic(target) as temporary:
-                document.write_pdf(temporary)
-        except OSError as error:
-            raise RenderError(f"{target}: could not write the PDF: {error.strerror or error}") from error
+            pdf = document.write_pdf()
         except Exception as error:  # WeasyPrint's own failures must not reach the user as a traceback
-            raise RenderError(f"{target.name}: WeasyPrint could not lay out this edition ({type(error).__name__}: "
-                              f"{error}); run with --debug for the traceback and report it") from error
+            raise RenderError(f"WeasyPrint could not lay out this edition ({type(error).__name__}: {error}); "
+                              "run with --debug for the traceback and report it") from error
+    warnings = list(dict.fromkeys(warnings))
     warnings += [f"page {number} is blank: it was added so that the next section starts on its side; "
                  "add or cut content before it" for number in _blank_pages(document)]
-    return Rendered(len(document.pages), warnings)
+    warnings += [f"some text is set in {family}, a font the stylesheets do not bundle: the bundled fonts lack "
+                 "some of its characters" for family in sorted(_unbundled_families(document, font_families))]
+    return Rendered(pdf, len(document.pages), warnings)
 
 
 def _blank_pages(document) -> list[int]:
@@ -70,16 +75,47 @@ def _blank_pages(document) -> list[int]:
             if getattr(getattr(getattr(page, "_page_box", None), "page_type", None), "blank", False)]
 
 
-@contextmanager
-def _atomic(target: Path) -> Iterator[Path]:
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
+def _unbundled_families(document, font_families: set[str]) -> set[str]:
+    used = {str(getattr(font, "family", "")) for font in getattr(document, "fonts", {}).values()}
+    return {family for family in used if family and not any(family.startswith(known) for known in font_families)}
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Put `data` at `target` in one step: readers see the old file or the new one, never a part.
+
+    The PDF was laid out in memory, so the only partial file that can exist is the temporary one, for
+    the milliseconds of writing it; one left by a killed process is removed by the next build.
+    """
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(target)
+    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
     try:
-        yield temporary
+        with temporary.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(temporary, target)
+    except OSError as error:
+        raise RenderError(f"{target}: could not write the PDF: {error.strerror or error}") from error
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def _remove_stale_temporaries(target: Path) -> None:
+    for stale in target.parent.glob(f".{target.name}.*.tmp"):
+        pid = stale.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _running(int(pid)):
+            stale.unlink(missing_ok=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextmanager

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import jinja2
 
-from .errors import TemplateError
+from .errors import TemplateError, relative
 from .markup import inline, render
 
 ENTRY_TEMPLATE = "publication.html.j2"
@@ -24,28 +25,44 @@ def environment(project_templates: Path, theme_templates: Path) -> jinja2.Enviro
     return env
 
 
-def render_template(env: jinja2.Environment, context: dict[str, Any]) -> str:
-    """Render the entry template; any template failure becomes a TemplateError naming file and line."""
+def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path | None = None) -> str:
+    """Render the entry template; any template failure becomes a TemplateError naming file and line.
+
+    File names in messages are relative to `root` (the project) where they are inside it.
+    """
     env.filters["inline"] = lambda text: inline(text, context["lang"])
     env.filters["markdown"] = lambda text: render(text, context["lang"])
     try:
         return env.get_template(ENTRY_TEMPLATE).render(context)
     except jinja2.TemplateSyntaxError as error:
-        raise TemplateError(f"{error.filename or error.name}:{error.lineno}: template syntax error: {error.message}") from error
+        name = _shown(error.filename, root) if error.filename else error.name
+        raise TemplateError(f"{name}:{error.lineno}: template syntax error: {error.message}") from error
     except jinja2.TemplateNotFound as error:
         raise TemplateError(f"template not found: {error.name}; add it to templates/ or fix the include") from error
     except jinja2.UndefinedError as error:
-        raise TemplateError(f"{_template_position()}: {error.message}; check the field name in the template "
-                            "and in the data") from error
+        raise TemplateError(f"{_template_position(root)}: {_plain_undefined(error.message or '')}; check the field "
+                            "name in the template and in the data") from error
 
 
-def _template_position() -> str:
+def _plain_undefined(message: str) -> str:
+    """Jinja's "'x.y.Country object' has no attribute 'naam'" as "Country has no field 'naam'"."""
+    match = re.match(r"'(?:[\w.]+\.)?(\w+) object' has no attribute '(.+)'", message)
+    if match:
+        return f"{match.group(1)} has no field '{match.group(2)}'"
+    return message
+
+
+def _template_position(root: Path | None) -> str:
     """File and line of the innermost template frame of the exception being handled."""
     position = "template"
     traceback = sys.exc_info()[2]
     while traceback is not None:
         filename = traceback.tb_frame.f_code.co_filename
         if filename.endswith(".j2"):
-            position = f"{filename}:{traceback.tb_lineno}"
+            position = f"{_shown(filename, root)}:{traceback.tb_lineno}"
         traceback = traceback.tb_next
     return position
+
+
+def _shown(filename: str, root: Path | None) -> str:
+    return relative(Path(filename), root) if root else filename

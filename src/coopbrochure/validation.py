@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import difflib
 from typing import Any, TypeVar
 
@@ -32,41 +33,72 @@ _EXPECTED = {
 
 
 def validate(model: type[Model], located: Located, prefix: KeyPath = ()) -> tuple[Model | None, list[Problem]]:
-    """Validate located data against a model; every error is reported with its file:line:col."""
-    try:
-        return model.model_validate(located.data), []
-    except pydantic.ValidationError as error:
-        problems = [_problem(model, located, item, prefix) for item in error.errors()]
-        return None, _without_explained_missing(problems)
+    """Validate located data against a model; every problem is reported with its file:line:col.
+
+    Unknown keys are warnings (the value is validated without them); anything else is an error.
+    """
+    data, warnings = located.data, []
+    for _ in range(8):  # each pass strips the unknown keys pydantic reported; nesting rarely needs two
+        try:
+            return model.model_validate(data), warnings
+        except pydantic.ValidationError as error:
+            items = error.errors()
+        unknown = [item for item in items if item["type"] == "extra_forbidden"]
+        problems = _without_explained_missing([_problem(model, located, item, prefix) for item in items])
+        if not unknown or len(unknown) < len(items):
+            return None, sorted(set(warnings) | set(problems))
+        warnings += problems
+        data = _without_paths(data, [_clean_path(item["loc"]) for item in unknown])
+    return None, warnings
+
+
+def _without_paths(data: Any, paths: list[KeyPath]) -> Any:
+    """A copy of `data` without the keys at `paths`."""
+    data = copy.deepcopy(data)
+    for path in paths:
+        parent = data
+        for part in path[:-1]:
+            parent = parent[part]
+        parent.pop(path[-1], None)
+    return data
 
 
 def _problem(model: type[pydantic.BaseModel], located: Located, item: dict[str, Any], prefix: KeyPath) -> Problem:
     path = _clean_path(item["loc"])
     kind = item["type"]
+    if kind == "extra_forbidden":
+        return Problem(located.locate_key(path), format_key_path((*prefix, *path)),
+                       "unknown key, ignored" + _suggestion(model, path), warning=True)
     if kind == "missing":
         message = "required field is missing; add it"
-    elif kind == "extra_forbidden":
-        message = "unknown key" + _suggestion(model, path)
     elif kind in _EXPECTED:
         message = f"{_EXPECTED[kind]}, got {_show(item.get('input'))}"
     elif kind == "value_error":
         message = str(item["ctx"]["error"]) if "ctx" in item else item["msg"]
     else:
         message = f"{item['msg'][0].lower()}{item['msg'][1:]}, got {_show(item.get('input'))}"
-    where = located.locate_key(path) if kind == "extra_forbidden" else located.locate(path)
-    return Problem(where, format_key_path((*prefix, *path)), message)
+    return Problem(located.locate(path), format_key_path((*prefix, *path)), message)
 
 
 def _without_explained_missing(problems: list[Problem]) -> list[Problem]:
-    """Drop "X is missing" where an unknown key right beside it already says "did you mean 'X'?"."""
-    suggested = set()
+    """Merge "X is missing" into the unknown key beside it that says "did you mean 'X'?": one error, not two."""
+    def suggested_key(problem: Problem) -> str | None:
+        if "did you mean '" not in problem.message:
+            return None
+        parent = problem.key.rpartition(".")[0]
+        name = problem.message.split("did you mean '")[1].rstrip("'?")
+        return f"{parent}.{name}" if parent else name
+
+    missing = {problem.key for problem in problems if problem.message.startswith("required field is missing")}
+    merged = []
     for problem in problems:
-        if "did you mean '" in problem.message:
-            parent = problem.key.rpartition(".")[0]
-            name = problem.message.split("did you mean '")[1].rstrip("'?")
-            suggested.add(f"{parent}.{name}" if parent else name)
-    return [problem for problem in problems
-            if not (problem.message.startswith("required field is missing") and problem.key in suggested)]
+        if problem.key in missing and any(suggested_key(other) == problem.key for other in problems):
+            continue
+        if suggested_key(problem) in missing:
+            problem = Problem(problem.location, problem.key, problem.message.replace(
+                "unknown key, ignored", "unknown key") + " (it is required)")
+        merged.append(problem)
+    return merged
 
 
 def _clean_path(loc: tuple[Any, ...]) -> KeyPath:

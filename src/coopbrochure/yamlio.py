@@ -88,7 +88,8 @@ def _plain_reason(error: yaml.MarkedYAMLError) -> str:
         if reason.startswith(known):
             return plain
     if reason.startswith("could not determine a constructor for the tag"):
-        return f"{reason.split('tag ')[-1]} is not an allowed YAML tag; remove it (only plain YAML is accepted)"
+        tag = reason.split("tag ")[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+        return f"{tag} is not an allowed YAML tag; remove it (only plain YAML is accepted)"
     return f"{reason}{f' ({error.context})' if error.context else ''}; check the indentation and quoting here"
 
 

@@ -1,0 +1,110 @@
+"""Validate a whole project without rendering: project file, data, texts, files, templates and stylesheets."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from .config import Project, load_project
+from .errors import DataError, Location, Problem, relative
+from .loader import Dataset, load_dataset
+from .templating import environment
+
+STYLESHEET = "styles/main.css"
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A project that passed validation, its data, and the warnings found on the way."""
+
+    project: Project
+    dataset: Dataset
+    warnings: list[Problem]
+
+
+def check_project(project_dir: Path | str, *, strict: bool = False) -> Checked:
+    """Validate everything a build reads; raise DataError listing every problem (warnings too with `strict`)."""
+    project, problems = load_project(Path(project_dir))
+    dataset, found = load_dataset(project)
+    problems += found + check_templates(project) + check_stylesheets(project)
+    if dataset is None or any(not problem.warning for problem in problems) or (strict and problems):
+        raise DataError(problems)
+    return Checked(project, dataset, sorted(problems))
+
+
+def stylesheets(project: Project) -> list[Path]:
+    """The theme's stylesheet, then the project's own (if any), so the project's rules win."""
+    sheets = [project.theme_dir / STYLESHEET]
+    own = project.root / STYLESHEET
+    if own.is_file() and own.resolve() != sheets[0].resolve():
+        sheets.append(own)
+    return sheets
+
+
+def check_templates(project: Project) -> list[Problem]:
+    """Every template of the project and the theme parses."""
+    env = environment(project.root / "templates", project.theme_dir / "templates")
+    problems = []
+    folders = {project.theme_dir / "templates", project.root / "templates"}
+    for template in sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*.j2")):
+        try:
+            env.parse(template.read_text(encoding="utf-8"), template.name, str(template))
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(Problem(Location(relative(template, project.root), error.lineno or 1, 1), "",
+                                    f"template syntax error: {error.message}"))
+    return problems
+
+
+def check_stylesheets(project: Project) -> list[Problem]:
+    """Every file a stylesheet names (fonts, images) exists inside the project or the theme."""
+    import tinycss2
+
+    roots = [project.root.resolve(), project.theme_dir.resolve()]
+    problems = []
+    for sheet in stylesheets(project):
+        name = relative(sheet, project.root)
+        for token in _url_tokens(tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"))):
+            url = token.value
+            if url.startswith("data:"):
+                continue
+            where = Location(name, token.source_line, token.source_column)
+            target = (sheet.parent / url).resolve()
+            if ":" in url.split("/")[0] or not any(target.is_relative_to(root) for root in roots):
+                problems.append(Problem(where, "", f"url({url}) is outside the project and the theme; "
+                                                   "use a file inside them"))
+            elif not target.is_file():
+                problems.append(Problem(where, "", f"url({url}): file not found; add it or correct the path"))
+    return problems
+
+
+def font_families(sheets: list[Path]) -> set[str]:
+    """The families the stylesheets bring with @font-face: text in any other font is a fallback."""
+    import tinycss2
+
+    families = set()
+    for sheet in sheets:
+        for rule in tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"), skip_comments=True,
+                                              skip_whitespace=True):
+            if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
+                for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                                  skip_whitespace=True):
+                    if declaration.type == "declaration" and declaration.lower_name == "font-family":
+                        families.add(tinycss2.serialize(declaration.value).strip().strip("'\""))
+    return families
+
+
+def _url_tokens(nodes):
+    for node in nodes:
+        if node.type == "url":
+            yield node
+        elif node.type == "function" and node.name == "url" and node.arguments:
+            argument = next((item for item in node.arguments if item.type == "string"), None)
+            if argument is not None:
+                argument.source_line, argument.source_column = node.source_line, node.source_column
+                yield argument
+        for attribute in ("prelude", "content", "arguments"):
+            children = getattr(node, attribute, None)
+            if children:
+                yield from _url_tokens(children)
