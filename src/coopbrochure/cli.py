@@ -72,9 +72,11 @@ def validate(project_dir: Path, strict: bool) -> None:
     for warning in checked.warnings:
         click.echo(str(warning), err=True)
     dataset = checked.dataset
-    click.echo(f"valid: {len(dataset.articles)} articles, {len(dataset.countries)} countries, "
-               f"{len(checked.project.settings.editions)} editions"
-               + (f" ({len(checked.warnings)} warnings)" if checked.warnings else ""))
+    counts = [(len(dataset.articles), "article"), (len(dataset.countries), "country"),
+              (len(checked.project.settings.editions), "edition")]
+    if checked.warnings:
+        counts.append((len(checked.warnings), "warning"))
+    click.echo("valid: " + ", ".join(_count(number, noun) for number, noun in counts))
 
 
 @main.command()
@@ -125,6 +127,11 @@ def schema(kind: str | None, out_dir: Path | None) -> None:
         raise click.UsageError("name a KIND (project, publication, country, text) or give --out")
     else:
         click.echo(schema_json(kind))
+
+
+def _count(number: int, noun: str) -> str:
+    plural = noun[:-1] + "ies" if noun.endswith("y") else noun + "s"
+    return f"{number} {noun if number == 1 else plural}"
 
 
 def _shown(path: Path) -> str:

@@ -99,26 +99,34 @@ class _Loader:
 
 
 def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
-    """Read the data folder of `project`: the dataset (None if there are errors) and every problem found."""
+    """Read the data folder of `project`: the dataset (None if there are errors) and every problem found.
+
+    Files named by an invalid publication.yaml are still read, so that one run reports every problem.
+    """
     loader = _Loader(project)
     data_dir = project.data_dir
     publication, located = loader.model(data_dir / "publication.yaml", Publication)
-    if publication is None:
+    if located is None:
         return None, loader.problems
+    raw = located.data if isinstance(located.data, dict) else {}
+    names = _file_names(publication, raw)
 
-    for key in (("cover", "image"), ("dossier", "image"), ("back_cover", "image")):
-        loader.located_reference(_get(publication, key), key, located)
+    if publication is not None:
+        for key in (("cover", "image"), ("dossier", "image"), ("back_cover", "image")):
+            loader.located_reference(_get(publication, key), key, located)
 
-    def text(file_name: str, key: KeyPath) -> Text | None:
+    def text(file_name: str | None, key: KeyPath) -> Text | None:
+        if file_name is None:
+            return None
         return loader.text(data_dir / file_name, located.locate(key), format_key_path(key))
 
-    editorial = text(publication.editorial, ("editorial",))
-    intro = text(publication.dossier.intro, ("dossier", "intro"))
+    editorial = text(names["editorial"], ("editorial",))
+    intro = text(names["intro"], ("dossier", "intro"))
     articles = [text(f"articles/{name}.md", ("dossier", "articles", index))
-                for index, name in enumerate(publication.dossier.articles)]
+                for index, name in enumerate(names["articles"])]
 
     countries = []
-    for index, name in enumerate(publication.countries):
+    for index, name in enumerate(names["countries"]):
         path = data_dir / "countries" / f"{name}.yaml"
         if not path.is_file():
             loader.problems.append(Problem(located.locate(("countries", index)), f"countries[{index}]",
@@ -129,9 +137,26 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
             loader.located_reference(country.image, ("image",), country_located)
             countries.append(country)
 
-    if any(not problem.warning for problem in loader.problems):
+    if publication is None or any(not problem.warning for problem in loader.problems):
         return None, loader.problems
     return Dataset(publication, editorial, intro, articles, countries, data_dir), loader.problems
+
+
+def _file_names(publication: Publication | None, raw: dict) -> dict:
+    """The texts and countries a publication names: from the model, or what can be read of invalid data."""
+    if publication is not None:
+        return {"editorial": publication.editorial, "intro": publication.dossier.intro,
+                "articles": publication.dossier.articles, "countries": publication.countries}
+    dossier = raw.get("dossier") if isinstance(raw.get("dossier"), dict) else {}
+
+    def names(value) -> list[str]:
+        return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
+
+    def name(value) -> str | None:
+        return value if isinstance(value, str) else None
+
+    return {"editorial": name(raw.get("editorial")), "intro": name(dossier.get("intro")),
+            "articles": names(dossier.get("articles")), "countries": names(raw.get("countries"))}
 
 
 def _get(model: pydantic.BaseModel, key: KeyPath):
