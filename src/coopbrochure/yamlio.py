@@ -49,7 +49,10 @@ def format_key_path(path: KeyPath) -> str:
 
 def parse(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, list[Problem]]:
     """Parse YAML text with safe-load semantics; report syntax errors, bad tags and duplicate keys."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        return None, [_character_problem(error, text, file, line_offset)]
     problems: list[Problem] = []
     try:
         node = loader.get_single_node()
@@ -63,8 +66,17 @@ def parse(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, l
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         where = Location(file, line + line_offset, column)
         return None, [Problem(where, "", f"YAML syntax error: {_plain_reason(error)}")]
+    except yaml.reader.ReaderError as error:
+        return None, [_character_problem(error, text, file, line_offset)]
     finally:
         loader.dispose()
+
+
+def _character_problem(error: yaml.reader.ReaderError, text: str, file: str, line_offset: int) -> Problem:
+    line = text.count("\n", 0, error.position) + 1
+    column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+    return Problem(Location(file, line + line_offset, column), "",
+                   f"the character U+{error.character:04X} is not allowed in YAML; remove it")
 
 
 _COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
