@@ -48,9 +48,9 @@ def test_validation_messages_are_plain_and_located():
 
 
 def test_footnotes_become_page_foot_notes_and_quotes_follow_the_language():
-    html = render('Een "wonder" van 50 jaar.[^1]\n\n[^1]: Bron: *ambassade*.\n', "nl")
+    html = render('Een "wonder" van 50 jaar.[^1]\n\n[^1]: bron: *ambassade*.\n', "nl")
     assert "‘wonder’" in html
-    assert '<span class="footnote">Bron: <em>ambassade</em>.</span>' in html
+    assert '<span class="footnote">bron: <em>ambassade</em>.</span>' in html
     assert "footnotes" not in html
     assert "“wonder”" in render('A "wonder".', "en")
 
@@ -73,8 +73,12 @@ def test_euro_amounts_per_language(lang, expected):
     assert Formatter(lang).eur(17_000_000) == expected
 
 
-def test_currency_sign_stays_with_its_amount():
-    assert "€\u00a08 miljoen" in render("Samen € 8 miljoen.", "nl")
+def test_typesetting_keeps_together_what_belongs_together():
+    html = render("Samen € 8 miljoen en 2,3 miljard in 2007–2010 voor SISTEC in Ecuador, met dank.", "nl")
+    assert "€\u00a08\u00a0miljoen" in html and "2,3\u00a0miljard" in html and "2007\u2060–\u20602010" in html
+    assert '<span class="name">SISTEC</span>' in html and '<span class="name">Ecuador</span>' in html
+    assert "met\u00a0dank.</p>" in html, "the last word never stands alone on its line"
+    assert 'href="http://x.org/Abc"' in render("[link](http://x.org/Abc)", "nl"), "tags are left alone"
     assert Formatter("nl").eur(9000) == "€\u00a09.000"
 
 

@@ -145,7 +145,7 @@ def test_strict_turns_weasyprint_warnings_into_errors(minimal):
 def test_a_killed_build_leaves_the_previous_pdf_and_no_partial_file(built_sample):
     pdf = built_sample / "output" / "andes-2013-nl-a4.pdf"
     before = pdf.read_bytes()
-    replace_in(built_sample / "data/publication.yaml", "title: Latijns-Amerika neemt vaart", "title: Andere titel")
+    replace_in(built_sample / "data/publication.yaml", "title: Ruim vijftig jaar in de Andes", "title: Andere titel")
     process = subprocess.Popen([sys.executable, "-m", "coopbrochure", "build", str(built_sample)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(2.0)  # well inside the layout of the 22 pages

@@ -72,6 +72,9 @@ class Formatter:
         return self.number(value)
 
     def period(self, start: int | None, end: int | None) -> str:
+        """"2007–2010", "tot 2019" or "vanaf 2007"; empty when neither year is known."""
         if start and end:
-            return f"{start}–{end}"
-        return str(start or end or "")
+            return f"{start}\u2060–\u2060{end}"
+        if end:
+            return f"{labels(self.lang)['until']} {end}"
+        return f"{labels(self.lang)['from']} {start}" if start else ""

@@ -35,13 +35,27 @@ def _render_footnote_inline(self, tokens: list[Token], idx: int, options, env) -
     return f'<span class="footnote">{env["footnote_html"][tokens[idx].meta["id"]]}</span>'
 
 
-# A currency sign never ends a line away from its amount: "€ 8 miljoen".
-_CURRENCY_SPACE = re.compile(r"€ (?=\d)")
+_TAG = re.compile(r"(<[^>]+>)")
+_RULES = [
+    # a currency sign, an amount and its magnitude stay on one line: "€ 8 miljoen", "2,3 miljard"
+    (re.compile(r"€ (?=\d)"), "€\u00a0"),
+    (re.compile(r"(\d) (?=(?:miljoen|miljard|million|millions|milliard|milliards|billion)\b)"), "\\1\u00a0"),
+    # a range of years never breaks at its dash (U+2060 WORD JOINER has no width)
+    (re.compile(r"(\d{4})–(\d{2,4})\b"), "\\1\u2060–\u2060\\2"),
+    # names and acronyms are not hyphenated (Ecua-dor, SIS-TEC): a span the stylesheet keeps whole
+    (re.compile(r"(?<![\w\u00ad-])([A-ZÀ-ÖØ-Þ][\w’'.&-]{2,}\w)"), r'<span class="name">\1</span>'),
+]
+# the last word of a paragraph or title never stands alone on its line
+_LAST_WORD = re.compile(r" ((?:<span class=\"name\">)?[^\s<>]{1,12}(?:</span>)?[^\s<>]{0,2})(</p>|$)")
 
 
 def typeset(html: str) -> str:
-    """Typographic fixes that Markdown's typographer does not make."""
-    return _CURRENCY_SPACE.sub("€\u00a0", html)
+    """Typographic fixes that Markdown's typographer does not make, applied to text, never to tags."""
+    parts = _TAG.split(html)
+    for index in range(0, len(parts), 2):
+        for pattern, replacement in _RULES:
+            parts[index] = pattern.sub(replacement, parts[index])
+    return _LAST_WORD.sub("\u00a0\\1\\2", "".join(parts))
 
 
 def render(text: str, lang: str, allow_html: bool = False) -> Markup:
