@@ -54,6 +54,7 @@ class Project:
 
     root: Path
     settings: ProjectFile
+    data_named_at: Location = Location(PROJECT_FILE, 1, 1)
 
     @property
     def data_dir(self) -> Path:
@@ -93,11 +94,18 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
         settings, problems = validate(ProjectFile, located)
     if settings is None:
         raise DataError(problems)
-    project = Project(root, settings)
-    theme_problem = _check_theme(project, located.locate(("theme",)))
-    if theme_problem:
-        raise DataError([*problems, theme_problem])
+    project = Project(root, settings, located.locate(("data",)))
+    folder_problems = [problem for problem in (_check_theme(project, located.locate(("theme",))),
+                                               _check_data(project)) if problem]
+    if folder_problems:
+        raise DataError([*problems, *folder_problems])
     return project, problems
+
+
+def _check_data(project: Project) -> Problem | None:
+    if project.data_dir.resolve().is_relative_to(project.root):
+        return None
+    return Problem(project.data_named_at, "data", "the data folder must be inside the project folder")
 
 
 def _check_theme(project: Project, where: Location) -> Problem | None:

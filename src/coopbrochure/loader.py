@@ -105,6 +105,10 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
     """
     loader = _Loader(project)
     data_dir = project.data_dir
+    if not (data_dir / "publication.yaml").is_file():
+        return None, [Problem(project.data_named_at, "data", f"no publication.yaml in "
+                                                            f"{relative(data_dir, project.root) or '.'}/; create it "
+                                                            "or set 'data' to the folder that holds it")]
     publication, located = loader.model(data_dir / "publication.yaml", Publication)
     if located is None:
         return None, loader.problems
