@@ -8,9 +8,15 @@ from pathlib import Path
 import pytest
 
 from coopbrochure import build
+from coopbrochure.cache import CACHE_FILE
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
+
+
+def stray_files(folder: Path) -> list[str]:
+    """Files in an output folder other than finished PDFs and the build cache: partial or temporary ones."""
+    return sorted(path.name for path in folder.iterdir() if path.suffix != ".pdf" and path.name != CACHE_FILE)
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -22,12 +28,18 @@ def copy_project(source: Path, target: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def sample(tmp_path_factory) -> Path:
-    """The repository's sample publication, built with the built-in theme in a scratch folder."""
+def sample_project(tmp_path_factory) -> Path:
+    """The repository's sample publication, every edition built with the built-in theme in a scratch folder."""
     project = copy_project(REPO, tmp_path_factory.mktemp("sample"))
     result = build(project, strict=True)
-    assert len(result.editions) == 1
-    return result.editions[0].path
+    assert len(result.editions) == 6
+    return project
+
+
+@pytest.fixture(scope="session")
+def sample(sample_project) -> Path:
+    """The Dutch A4 edition of the sample."""
+    return sample_project / "output" / "andes-2013-nl-a4.pdf"
 
 
 @pytest.fixture

@@ -1,13 +1,18 @@
-"""The pipeline: project file, data, context, HTML and PDF, for one edition and for all of them."""
+"""The pipeline: project file, data, context, HTML and PDF, for one edition and for the edition matrix."""
 
 from __future__ import annotations
 
+import os
 import time
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import BuildCache, edition_inputs
 from .check import check_project, font_families, stylesheets
-from .config import Edition, Project
+from .config import Edition, Project, load_project
 from .context import edition_context
 from .errors import Problem, RenderError
 from .loader import Dataset
@@ -17,56 +22,155 @@ from .templating import environment, render_template
 
 @dataclass(frozen=True)
 class EditionResult:
-    """What building one edition produced."""
+    """What building one edition produced; `seconds` is None when its PDF was already up to date."""
 
     edition: Edition
     path: Path
-    pages: int
-    seconds: float
-    warnings: list[str]
+    pages: int | None = None
+    seconds: float | None = None
+    warnings: list[str] = field(default_factory=list)
+    notes_pages: list[int] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """The warnings the data gave, and every edition built."""
+    """The warnings the data gave, what each edition produced, and the texts taken from the fallback language."""
 
     warnings: list[Problem]
     editions: list[EditionResult]
+    fallbacks: Counter = field(default_factory=Counter)
 
 
-def build(project_dir: Path | str = ".", *, write_html: bool = False, strict: bool = False) -> BuildResult:
-    """Validate the project in `project_dir`, then build every edition; usable as a library function.
+Progress = Callable[[str, Edition, EditionResult | None], None]  # ("start" | "done", edition, result)
 
-    Raises DataError when the data is invalid (nothing is built), RenderError when layout fails;
-    with `strict`, any warning (ours or WeasyPrint's) fails the build too.
+
+def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), formats: tuple[str, ...] = (),
+          editions: tuple[str, ...] = (), jobs: int | None = None, force: bool = False, write_html: bool = False,
+          strict: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Validate the project in `project_dir`, then build the selected editions that are not up to date.
+
+    Editions are selected by language, format and name (all when none is given) and built in `jobs`
+    worker processes (default: one per CPU). Raises DataError when the data is invalid (nothing is
+    built), RenderError when layout fails; with `strict`, any warning fails the build too.
     """
+    project, _ = load_project(Path(project_dir))
+    selected = select(project.settings.editions, languages, formats, editions)
+    options = {"html": write_html, "strict": strict}
+    cache = BuildCache(project)
+    inputs = {edition: edition_inputs(project, edition, options) for edition in selected}
+    stale = [edition for edition in selected if force or not cache.fresh(edition, inputs[edition])]
+    if not stale:
+        return BuildResult([], [EditionResult(edition, project.output_path(edition)) for edition in selected])
+
     checked = check_project(project_dir, strict=strict)
-    editions = [build_edition(checked.project, checked.dataset, edition, write_html=write_html, strict=strict)
-                for edition in checked.project.settings.editions]
-    return BuildResult(checked.warnings, editions)
+    built = {result.edition: result for result in _build_all(checked.project, checked.dataset, stale, options,
+                                                              jobs, progress)}
+    for edition in stale:
+        cache.record(edition, inputs[edition])
+    cache.save()
+    results = [built.get(edition) or EditionResult(edition, project.output_path(edition)) for edition in selected]
+    languages_built = {edition.lang for edition in stale}
+    fallbacks = Counter({lang: count for lang, count in checked.dataset.fallbacks.items() if lang in languages_built})
+    return BuildResult(checked.warnings, results, fallbacks)
+
+
+def select(available: list[Edition], languages=(), formats=(), names=()) -> list[Edition]:
+    """The editions matching every given filter; a name that matches no edition is a usage error."""
+    import click
+
+    known = {edition.name for edition in available}
+    for name in names:
+        if name not in known:
+            raise click.UsageError(f"no edition '{name}' in this project; choose from {', '.join(sorted(known))}")
+    for value, kind in [*((lang, "language") for lang in languages), *((fmt, "format") for fmt in formats)]:
+        if not any(value in (edition.lang, edition.format) for edition in available):
+            raise click.UsageError(f"the project builds no {kind} '{value}'; editions: {', '.join(sorted(known))}")
+    return [edition for edition in available
+            if (not languages or edition.lang in languages) and (not formats or edition.format in formats)
+            and (not names or edition.name in names)]
+
+
+def _build_all(project: Project, dataset: Dataset, editions: list[Edition], options: dict, jobs: int | None,
+               progress: Progress | None) -> list[EditionResult]:
+    """Lay out the editions (in worker processes when there are several) and write each PDF from here.
+
+    Only this process writes PDFs, so killing it stops the build with every previous PDF intact.
+    """
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(editions)))
+    notify = progress or (lambda *_: None)
+    results = []
+
+    def finish(edition: Edition, result: EditionResult, pdf: bytes) -> None:
+        write_atomically(result.path, pdf)
+        results.append(result)
+        notify("done", edition, result)
+
+    if jobs == 1:
+        images: dict = {}
+        for edition in editions:
+            notify("start", edition, None)
+            finish(edition, *render_edition(project, dataset, edition, images=images, **options))
+        return results
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project, dataset)) as pool:
+        futures = {}
+        for edition in editions:
+            futures[pool.submit(_render_in_worker, edition, options)] = edition
+            notify("start", edition, None)
+        for future in as_completed(futures):
+            finish(futures[future], *future.result())
+        return results
+
+
+_WORKER: dict = {}
+
+
+def _start_worker(project: Project, dataset: Dataset) -> None:
+    """Each worker receives the validated data once, keeps its image cache, and dies with the build."""
+    _die_with_parent()
+    _WORKER.update(project=project, dataset=dataset, images={})
+
+
+def _die_with_parent() -> None:
+    try:  # Linux: a worker of a killed build stops at once instead of laying out for nothing
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _render_in_worker(edition: Edition, options: dict) -> tuple[EditionResult, bytes]:
+    return render_edition(_WORKER["project"], _WORKER["dataset"], edition, images=_WORKER["images"], **options)
 
 
 def edition_html(project: Project, dataset: Dataset, edition: Edition) -> str:
     """The HTML of one edition, before layout."""
     env = environment(project.root / "templates", project.theme_dir / "templates")
-    context = edition_context(dataset, edition, allow_html=project.settings.allow_html)
+    settings = project.settings
+    context = edition_context(dataset, edition, fallback=settings.fallback, languages=settings.languages,
+                              allow_html=settings.allow_html)
     return render_template(env, context, project.root)
 
 
-def build_edition(project: Project, dataset: Dataset, edition: Edition, *,
-                  write_html: bool = False, strict: bool = False) -> EditionResult:
-    """Lay out one edition and write its PDF (and, for debugging, its HTML)."""
+def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html: bool = False,
+                   strict: bool = False, images: dict | None = None) -> tuple[EditionResult, bytes]:
+    """Lay out one edition: what it produced, and the PDF to write (writing the HTML too, for debugging).
+
+    `images` is WeasyPrint's image cache, shared by the editions of one build in one process.
+    """
     started = time.perf_counter()
-    html = edition_html(project, dataset, edition)
+    document = edition_html(project, dataset, edition)
     target = project.output_path(edition)
-    if write_html:
+    if html:
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.with_suffix(".html").write_text(html, encoding="utf-8")
-    sheets = stylesheets(project)
-    rendered = render_pdf(html, dataset.data_dir, sheets, [project.root, project.theme_dir],
-                          project.settings.allowed_hosts, font_families(sheets))
+        target.with_suffix(".html").write_text(document, encoding="utf-8")
+    sheets = stylesheets(project, edition.format)
+    rendered = render_pdf(document, dataset.data_dir, sheets, [project.root, project.theme_dir],
+                          project.settings.allowed_hosts, font_families(sheets), images)
     if strict and rendered.warnings:
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
                                      f"{target.name} was not written (--strict)."]))
-    write_atomically(target, rendered.pdf)
-    return EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings)
+    result = EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings,
+                           rendered.notes_pages)
+    return result, rendered.pdf

@@ -12,9 +12,6 @@ from .errors import DataError, Location, Problem, relative
 from .loader import Dataset, load_dataset
 from .templating import environment
 
-STYLESHEET = "styles/main.css"
-
-
 @dataclass(frozen=True)
 class Checked:
     """A project that passed validation, its data, and the warnings found on the way."""
@@ -34,12 +31,20 @@ def check_project(project_dir: Path | str, *, strict: bool = False) -> Checked:
     return Checked(project, dataset, sorted(problems))
 
 
-def stylesheets(project: Project) -> list[Path]:
-    """The theme's stylesheet, then the project's own (if any), so the project's rules win."""
-    sheets = [project.theme_dir / STYLESHEET]
-    own = project.root / STYLESHEET
-    if own.is_file() and own.resolve() != sheets[0].resolve():
-        sheets.append(own)
+def stylesheets(project: Project, page_format: str | None = None) -> list[Path]:
+    """The theme's stylesheets, then the project's own, so the project's rules win.
+
+    Each folder may hold main.css (every edition) and <format>.css (e.g. a5.css, only that format's
+    editions); without `page_format`, every format's sheet is listed (for checking them all).
+    """
+    formats = [page_format] if page_format else sorted({edition.format for edition in project.settings.editions})
+    names = ["main.css", *(f"{name}.css" for name in formats)]
+    sheets: list[Path] = []
+    for folder in (project.theme_dir / "styles", project.root / "styles"):
+        for name in names:
+            sheet = folder / name
+            if sheet.is_file() and sheet.resolve() not in {known.resolve() for known in sheets}:
+                sheets.append(sheet)
     return sheets
 
 

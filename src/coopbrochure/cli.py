@@ -81,26 +81,67 @@ def validate(project_dir: Path, strict: bool) -> None:
 
 @main.command()
 @PROJECT_DIR
+@click.option("--lang", "languages", multiple=True, help="Build only this language (repeatable).")
+@click.option("--format", "formats", multiple=True, help="Build only this page format, a4 or a5 (repeatable).")
+@click.option("--edition", "editions", multiple=True, help="Build only this edition, e.g. fr-a5 (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Editions built at once (default: one per CPU).")
+@click.option("--force", is_flag=True, help="Rebuild editions whose inputs have not changed.")
 @click.option("--html", "write_html", is_flag=True, help="Also write the intermediate HTML next to each PDF.")
 @STRICT
-def build(project_dir: Path, write_html: bool, strict: bool) -> None:
-    """Validate a project, then build every edition into its output folder.
+def build(project_dir: Path, languages, formats, editions, jobs, force, write_html: bool, strict: bool) -> None:
+    """Validate a project, then build its editions (every language in every format) into the output folder.
+
+    Editions whose inputs have not changed since their last build are left as they are.
 
     \b
     Examples:
       coopbrochure build
-      coopbrochure build path/to/project --html
-      coopbrochure build --strict
+      coopbrochure build path/to/project --lang fr --format a5
+      coopbrochure build --edition nl-a4 --html --strict
+      coopbrochure build --force --jobs 1
     """
     from .build import build as build_project
 
-    result = build_project(project_dir, write_html=write_html, strict=strict)
+    progress = _Progress()
+    result = build_project(project_dir, languages=languages, formats=formats, editions=editions, jobs=jobs,
+                           force=force, write_html=write_html, strict=strict, progress=progress)
+    progress.clear()
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     for edition in result.editions:
         for warning in edition.warnings:
             click.echo(f"{edition.path.name}: warning: {warning}", err=True)
-        click.echo(f"{_shown(edition.path)}  {edition.pages} pages  {edition.seconds:.1f} s")
+    for edition in result.editions:
+        if edition.seconds is None:
+            click.echo(f"{_shown(edition.path)}  up to date")
+            continue
+        notes = f"  ({_count(len(edition.notes_pages), 'notes page')} before the back cover)" if edition.notes_pages else ""
+        click.echo(f"{_shown(edition.path)}  {edition.pages} pages  {edition.seconds:.1f} s{notes}")
+    for lang, count in sorted(result.fallbacks.items()):
+        click.echo(f"{lang}: {_count(count, 'text')} taken from the fallback language (see the warnings)")
+
+
+class _Progress:
+    """One status line that names the editions being built, on a terminal; nothing when output is a file."""
+
+    def __init__(self) -> None:
+        self.running: list[str] = []
+        self.done = 0
+        self.tty = sys.stdout.isatty()
+
+    def __call__(self, event: str, edition, result) -> None:
+        if event == "start":
+            self.running.append(edition.name)
+        else:
+            self.running.remove(edition.name)
+            self.done += 1
+        if self.tty:
+            line = f"building {', '.join(self.running)} … ({self.done} done)" if self.running else ""
+            click.echo(f"\r\033[K{line}", nl=False)
+
+    def clear(self) -> None:
+        if self.tty:
+            click.echo("\r\033[K", nl=False)
 
 
 @main.command()

@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .errors import DataError, Location, Problem
 from .validation import validate
 from .yamlio import load
 
 PROJECT_FILE = "coopbrochure.yaml"
+LANGUAGES = ("nl", "fr", "en")
 PAGE_SIZES_MM = {"a4": (210, 297), "a5": (148, 210)}
 
 
@@ -22,11 +23,16 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
-class Edition(Strict):
+Language = Literal["nl", "fr", "en"]
+Format = Literal["a4", "a5"]
+
+
+@dataclass(frozen=True, order=True)
+class Edition:
     """One PDF to build: a language and a page format."""
 
-    lang: Literal["nl", "fr", "en"] = Field("nl", description="Language of the edition.")
-    format: Literal["a4", "a5"] = Field("a4", description="Page format: a4 (210 x 297 mm) or a5 (148 x 210 mm).")
+    lang: str
+    format: str
 
     @property
     def name(self) -> str:
@@ -40,12 +46,31 @@ class ProjectFile(Strict):
     data: str = Field("data", description="Folder holding publication.yaml, texts and images.")
     theme: str = Field("default", description="'default' for the built-in theme, or a path to a theme folder.")
     output: str = Field("output", description="Folder the PDFs are written to.")
-    editions: list[Edition] = Field(default_factory=lambda: [Edition()], min_length=1,
-                                    description="Editions to build; default: one Dutch A4 edition.")
+    languages: list[Language] = Field(["nl"], min_length=1, description="Languages to build, e.g. [nl, fr, en].")
+    formats: list[Format] = Field(["a4"], min_length=1,
+                                  description="Page formats to build: a4 (210 x 297 mm), a5 (148 x 210 mm).")
+    fallback_language: Language | None = Field(
+        None, description="Language used where a translation is missing; default: the first of 'languages'.")
     allow_html: bool = Field(False, description="Let raw HTML in Markdown texts through. Off: it is shown as text.")
     allowed_hosts: list[str] = Field(default_factory=list,
                                      description="Hosts images may be fetched from (e.g. www.enabel.be); none by default.")
     max_image_pixels: int = Field(60_000_000, gt=0, description="Largest image accepted, in pixels (width x height).")
+
+    @field_validator("data", "theme", "output")
+    @classmethod
+    def _usable_folder_name(cls, value: str) -> str:
+        if not value.strip() or "\x00" in value or any(len(part) > 255 for part in value.split("/")):
+            raise ValueError(f"'{value[:40]}' is not a usable folder name")
+        return value
+
+    @property
+    def editions(self) -> list[Edition]:
+        """Every language in every format, in the order the project file gives them."""
+        return [Edition(lang, fmt) for lang in dict.fromkeys(self.languages) for fmt in dict.fromkeys(self.formats)]
+
+    @property
+    def fallback(self) -> str:
+        return self.fallback_language or self.languages[0]
 
 
 @dataclass(frozen=True)

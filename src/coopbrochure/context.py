@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from .config import PAGE_SIZES_MM, Edition
 from .i18n import Formatter, labels
+from .localize import localize
 from .loader import Dataset, Text
 from .markup import render, segments
 from .model import Country, FrontMatter
@@ -45,23 +46,31 @@ class CountryChapter:
     timeline: list[Event]
 
 
-def edition_context(dataset: Dataset, edition: Edition, *, allow_html: bool = False) -> dict[str, Any]:
+def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, languages: list[str],
+                    allow_html: bool = False) -> dict[str, Any]:
     """Everything the templates may use for one edition; StrictUndefined catches anything else."""
     lang = edition.lang
-    text = functools.partial(_render_text, lang=lang, allow_html=allow_html)
     width, height = PAGE_SIZES_MM[edition.format]
+    fmt = Formatter(lang)
+    text = functools.partial(_render_text, lang=lang, allow_html=allow_html)
+    countries = [_named(localize(country, lang, fallback), fmt) for country in dataset.countries]
     return {
         "lang": lang,
         "edition": edition,
         "page": {"format": edition.format, "width_mm": width, "height_mm": height},
         "t": labels(lang),
-        "fmt": Formatter(lang),
-        "pub": dataset.publication,
-        "editorial": text(dataset.editorial, ident="editorial"),
-        "intro": text(dataset.intro, ident="dossier"),
-        "articles": [text(article, ident=f"article-{article.name}") for article in dataset.articles],
-        "countries": [_chapter(country, lang, allow_html) for country in dataset.countries],
+        "fmt": fmt,
+        "pub": localize(dataset.publication, lang, fallback),
+        "other_languages": [fmt.language_name(other) for other in languages if other != lang],
+        "editorial": text(dataset.editorial[lang], ident="editorial"),
+        "intro": text(dataset.intro[lang], ident="dossier"),
+        "articles": [text(article[lang], ident=f"article-{article[lang].name}") for article in dataset.articles],
+        "countries": [_chapter(country, lang, allow_html) for country in countries],
     }
+
+
+def _named(country: Country, fmt: Formatter) -> Country:
+    return country if country.name else country.model_copy(update={"name": fmt.country_name(country.iso)})
 
 
 def _render_text(text: Text, *, lang: str, allow_html: bool, ident: str) -> RenderedText:

@@ -11,9 +11,9 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
-LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+from .config import LANGUAGES
 
-LANGUAGES = tuple(LOCALES)
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
 
 @functools.cache
@@ -33,6 +33,13 @@ class Formatter:
     def __init__(self, lang: str):
         self.lang = lang
         self.locale = Locale.parse(LOCALES[lang])
+
+    def country_name(self, iso: str) -> str:
+        """The country's name in this language, from the Unicode CLDR."""
+        return self.locale.territories.get(iso, iso)
+
+    def language_name(self, lang: str) -> str:
+        return self.locale.languages.get(lang, lang)
 
     def date(self, value: datetime.date) -> str:
         return format_date(value, "d MMMM y", locale=self.locale)

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pydantic
+from babel import Locale
 
 from .config import Project
 from .errors import Location, Problem, relative
 from .files import check_reference
+from .localize import missing_translations
 from .markup import image_sources, markers, split_front_matter
 from .model import Country, FrontMatter, Publication
 from .validation import validate
 from .yamlio import KeyPath, Located, format_key_path, load, parse
+
+Translated = dict[str, "Text"]  # language -> the text used in that language's editions
 
 
 @dataclass(frozen=True)
@@ -31,11 +36,16 @@ class Dataset:
     """Everything a publication's editions are built from, validated."""
 
     publication: Publication
-    editorial: Text
-    intro: Text
-    articles: list[Text]
+    editorial: Translated
+    intro: Translated
+    articles: list[Translated]
     countries: list[Country]
     data_dir: Path
+    fallbacks: Counter = field(default_factory=Counter)  # language -> texts taken from the fallback language
+
+    def text_files(self, lang: str) -> set[str]:
+        """The Markdown files (relative to the project) an edition in `lang` reads."""
+        return {text[lang].file for text in (self.editorial, self.intro, *self.articles)}
 
 
 class _Loader:
@@ -45,7 +55,11 @@ class _Loader:
         self.project = project
         self.root = project.root
         self.data_dir = project.data_dir
+        self.languages = project.settings.languages
+        self.fallback = project.settings.fallback
         self.problems: list[Problem] = []
+        self.fallbacks: Counter = Counter()
+        self._texts: dict[Path, Text | None] = {}
 
     def model(self, path: Path, model: type[pydantic.BaseModel]):
         located, found = load(path, self.root)
@@ -54,6 +68,10 @@ class _Loader:
             return None, located
         value, found = validate(model, located)
         self.problems.extend(found)
+        if value is not None:
+            for lang, problem in missing_translations(value, located, self.languages, self.fallback):
+                self.problems.append(problem)
+                self.fallbacks[lang] += 1
         return value, located
 
     def reference(self, value: str | None, where: Location, key: str) -> None:
@@ -67,11 +85,36 @@ class _Loader:
     def located_reference(self, value: str | None, key: KeyPath, source: Located) -> None:
         self.reference(value, source.locate(key), format_key_path(key))
 
-    def text(self, path: Path, named_at: Location, key: str) -> Text | None:
+    def translated(self, reference: str, named_at: Location, key: str) -> Translated:
+        """The text for each language: NAME.<lang>.md, else NAME.md, else the fallback language's (a warning)."""
+        stem = reference.removesuffix(".md")
+        found: Translated = {}
+        for lang in self.languages:
+            for candidate, fell_back in ((f"{stem}.{lang}.md", False), (f"{stem}.md", False),
+                                         (f"{stem}.{self.fallback}.md", True)):
+                path = self.data_dir / candidate
+                if path.is_file() and path.resolve().is_relative_to(self.root.resolve()):
+                    if fell_back:
+                        self.fallbacks[lang] += 1
+                        self.problems.append(Problem(named_at, key, f"no '{lang}' text ({stem}.{lang}.md); the "
+                                                                    f"'{self.fallback}' text is used", warning=True))
+                    text = self.text(path)
+                    if text is not None:
+                        found[lang] = text
+                    break
+            else:
+                self.problems.append(Problem(named_at, key, f"no file {stem}.{lang}.md (nor {stem}.md) in "
+                                                            f"{relative(self.data_dir, self.root)}/; create it or "
+                                                            "correct the name"))
+        return found
+
+    def text(self, path: Path) -> Text | None:
+        if path not in self._texts:
+            self._texts[path] = self._read_text(path)
+        return self._texts[path]
+
+    def _read_text(self, path: Path) -> Text | None:
         name = relative(path, self.root)
-        if not path.resolve().is_relative_to(self.root.resolve()) or not path.is_file():
-            self.problems.append(Problem(named_at, key, f"no file {name}; create it or correct the name"))
-            return None
         try:
             source = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as error:
@@ -95,7 +138,17 @@ class _Loader:
         for line, source_url in image_sources(body):
             self.reference(source_url, Location(name, line + offset, 1), "")
         self.problems.extend(_check_markers(meta, body, name, offset))
-        return Text(path.stem, name, meta, body)
+        return Text(path.name.split(".")[0], name, meta, body)
+
+    def country(self, path: Path) -> Country | None:
+        country, located = self.model(path, Country)
+        if country is None:
+            return None
+        self.located_reference(country.image, ("image",), located)
+        if country.name is None and country.iso not in Locale("en").territories:
+            self.problems.append(Problem(located.locate(("iso",)), "iso", f"'{country.iso}' is not a known country "
+                                                                         "code; correct it, or give a 'name'"))
+        return country
 
 
 def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
@@ -119,14 +172,14 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
         for key in (("cover", "image"), ("dossier", "image"), ("back_cover", "image")):
             loader.located_reference(_get(publication, key), key, located)
 
-    def text(file_name: str | None, key: KeyPath) -> Text | None:
-        if file_name is None:
-            return None
-        return loader.text(data_dir / file_name, located.locate(key), format_key_path(key))
+    def texts(reference: str | None, key: KeyPath) -> Translated:
+        if reference is None:
+            return {}
+        return loader.translated(reference, located.locate(key), format_key_path(key))
 
-    editorial = text(names["editorial"], ("editorial",))
-    intro = text(names["intro"], ("dossier", "intro"))
-    articles = [text(f"articles/{name}.md", ("dossier", "articles", index))
+    editorial = texts(names["editorial"], ("editorial",))
+    intro = texts(names["intro"], ("dossier", "intro"))
+    articles = [texts(f"articles/{name}", ("dossier", "articles", index))
                 for index, name in enumerate(names["articles"])]
 
     countries = []
@@ -136,14 +189,14 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
             loader.problems.append(Problem(located.locate(("countries", index)), f"countries[{index}]",
                                            f"no file {relative(path, project.root)}; create it or correct the name"))
             continue
-        country, country_located = loader.model(path, Country)
+        country = loader.country(path)
         if country is not None:
-            loader.located_reference(country.image, ("image",), country_located)
             countries.append(country)
 
     if publication is None or any(not problem.warning for problem in loader.problems):
         return None, loader.problems
-    return Dataset(publication, editorial, intro, articles, countries, data_dir), loader.problems
+    dataset = Dataset(publication, editorial, intro, articles, countries, data_dir, loader.fallbacks)
+    return dataset, loader.problems
 
 
 def _file_names(publication: Publication | None, raw: dict) -> dict:

@@ -45,17 +45,26 @@ _RULES = [
     # names and acronyms are not hyphenated (Ecua-dor, SIS-TEC): a span the stylesheet keeps whole
     (re.compile(r"(?<![\w\u00ad-])([A-ZÀ-ÖØ-Þ][\w’'.&-]{2,}\w)"), r'<span class="name">\1</span>'),
 ]
+# French: a narrow no-break space before ; ! ? and a no-break space before : (never in URLs or times);
+# applied to the whole HTML, as the word before the sign may end inside a tag (<span class="name">).
+_FRENCH = [
+    (re.compile(r"(?<=[\w»)\]’”>])[ \u00a0\u202f]?([;!?])(?=[\s<]|$)"), "\u202f\\1"),
+    (re.compile(r"(?<=[\w»)\]’”>])[ \u00a0\u202f]?:(?=[\s<]|$)"), "\u00a0:"),
+]
 # the last word of a paragraph or title never stands alone on its line
 _LAST_WORD = re.compile(r" ((?:<span class=\"name\">)?[^\s<>]{1,12}(?:</span>)?[^\s<>]{0,2})(</p>|$)")
 
 
-def typeset(html: str) -> str:
+def typeset(html: str, lang: str) -> str:
     """Typographic fixes that Markdown's typographer does not make, applied to text, never to tags."""
     parts = _TAG.split(html)
     for index in range(0, len(parts), 2):
         for pattern, replacement in _RULES:
             parts[index] = pattern.sub(replacement, parts[index])
-    return _LAST_WORD.sub("\u00a0\\1\\2", "".join(parts))
+    html = "".join(parts)
+    for pattern, replacement in _FRENCH if lang == "fr" else ():
+        html = pattern.sub(replacement, html)
+    return _LAST_WORD.sub("\u00a0\\1\\2", html)
 
 
 def render(text: str, lang: str, allow_html: bool = False) -> Markup:
@@ -72,7 +81,7 @@ def render(text: str, lang: str, allow_html: bool = False) -> Markup:
             _collect_footnotes(md, tokens[start:], env)
             tokens = tokens[:start]
             break
-    return Markup(typeset(md.renderer.render(tokens, md.options, env)))
+    return Markup(typeset(md.renderer.render(tokens, md.options, env), lang))
 
 
 def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
@@ -91,7 +100,7 @@ def inline(text: str | None, lang: str) -> Markup:
     """One line of Markdown (emphasis, quotes, dashes) to HTML without a paragraph."""
     if not text:
         return Markup("")
-    return Markup(typeset(_parser(lang).renderInline(text)))
+    return Markup(typeset(_parser(lang).renderInline(text), lang))
 
 
 def segments(html: Markup) -> list[tuple[str, str]]:

@@ -5,11 +5,38 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from pydantic import Field, field_validator, model_validator
+from typing import Annotated, Any
 
-from .config import Strict
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+
+from .config import LANGUAGES, Strict
 
 Year = int
+
+
+def _localized(value: Any) -> Any:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and value:
+        unknown = [key for key in value if key not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"unknown language '{unknown[0]}' in translations; use {', '.join(LANGUAGES)}")
+        wrong = [key for key, text in value.items() if not isinstance(text, str)]
+        if wrong:
+            raise ValueError(f"the '{wrong[0]}' translation must be text, got {value[wrong[0]]!r}")
+        return dict(value)
+    raise ValueError(f"expected text, or translations written as {': …, '.join(LANGUAGES)}: …, got {value!r}"[:160])
+
+
+# Language text: one string for every language, or translations such as {nl: …, fr: …, en: …}.
+Localized = Annotated[
+    str | dict[str, str],
+    BeforeValidator(_localized),
+    WithJsonSchema({"anyOf": [{"type": "string"}, {
+        "type": "object", "additionalProperties": False, "minProperties": 1,
+        "properties": {lang: {"type": "string"} for lang in LANGUAGES}}]},
+        mode="validation"),
+]
 
 
 def _year(value: int | None) -> int | None:
@@ -19,31 +46,31 @@ def _year(value: int | None) -> int | None:
 
 
 class Person(Strict):
-    role: str = Field(description="Role in the editorial team, e.g. 'Hoofdredactie'.")
-    name: str
+    role: Localized = Field(description="Role in the editorial team, e.g. 'Hoofdredactie'.")
+    name: Localized
 
 
 class Publisher(Strict):
     """The responsible publisher (v.u. / éditeur responsable) that Belgian law requires on printed matter."""
 
-    name: str
-    address: list[str] = Field(min_length=1, description="Address lines.")
+    name: Localized
+    address: list[Localized] = Field(min_length=1, description="Address lines.")
 
 
 class Colophon(Strict):
     editorial_team: list[Person] = Field(min_length=1)
     responsible_publisher: Publisher
     legal_deposit: str | None = Field(None, pattern=r"^D/\d{4}/\d{4}/\d+$", description="KBR number D/YYYY/NNNN/N.")
-    printing: str | None = Field(None, description="Printer and paper, e.g. 'Gedrukt op 100% gerecycleerd papier'.")
-    reproduction: str = Field(description="Reproduction notice, e.g. allowed with mention of the source.")
-    disclaimer: str | None = None
-    note: str | None = Field(None, description="Any further line, e.g. that this is a sample publication.")
+    printing: Localized | None = Field(None, description="Printer and paper, e.g. 'Gedrukt op 100% gerecycleerd papier'.")
+    reproduction: Localized = Field(description="Reproduction notice, e.g. allowed with mention of the source.")
+    disclaimer: Localized | None = None
+    note: Localized | None = Field(None, description="Any further line, e.g. that this is a sample publication.")
 
 
 class Contact(Strict):
-    name: str
-    organisation: str | None = None
-    address: list[str] = Field(default_factory=list)
+    name: Localized
+    organisation: Localized | None = None
+    address: list[Localized] = Field(default_factory=list)
     phone: str | None = None
     email: str | None = None
     web: str | None = None
@@ -52,30 +79,30 @@ class Contact(Strict):
 class Reading(Strict):
     """A source or further reading, listed on the contacts page."""
 
-    title: str
-    publisher: str | None = None
+    title: Localized
+    publisher: Localized | None = None
     url: str | None = Field(None, description="Printed as text, e.g. enabel.be/content/enabel-peru.")
 
 
 class Issue(Strict):
     number: int = Field(ge=1)
     year: Year
-    period: str = Field(description="Period covered, e.g. 'januari-februari 2013'.")
-    frequency: str | None = Field(None, description="e.g. 'tweemaandelijks'.")
+    period: Localized = Field(description="Period covered, e.g. 'januari-februari 2013'.")
+    frequency: Localized | None = Field(None, description="e.g. 'tweemaandelijks'.")
     date: datetime.date
-    postal: str | None = Field(None, description="Postal line, e.g. 'P308613 • Afgiftekantoor Brussel X'.")
+    postal: Localized | None = Field(None, description="Postal line, e.g. 'P308613 • Afgiftekantoor Brussel X'.")
 
     _check_year = field_validator("year")(_year)
 
 
 class Cover(Strict):
     image: str = Field(description="Cover artwork, relative to the data folder.")
-    kicker: str | None = Field(None, description="Small line above the title, e.g. 'Dossier'.")
-    teasers: list[str] = Field(default_factory=list, description="Short lines announcing what is inside.")
+    kicker: Localized | None = Field(None, description="Small line above the title, e.g. 'Dossier'.")
+    teasers: list[Localized] = Field(default_factory=list, description="Short lines announcing what is inside.")
 
 
 class Dossier(Strict):
-    title: str
+    title: Localized
     intro: str = Field(description="Markdown file introducing the dossier and its region.")
     image: str | None = Field(None, description="Opener artwork, relative to the data folder.")
     articles: list[str] = Field(min_length=1, description="Article names: data/articles/<name>.md, in order.")
@@ -83,17 +110,16 @@ class Dossier(Strict):
 
 class BackCover(Strict):
     image: str | None = None
-    text: str | None = Field(None, description="Markdown shown on the back cover.")
+    text: Localized | None = Field(None, description="Markdown shown on the back cover.")
 
 
 class Publication(Strict):
     """`publication.yaml`: the publication as a whole."""
 
-    series: str = Field(description="Name of the magazine or series, e.g. 'Dimensie 3'.")
-    tagline: str | None = Field(None, description="Line under the series name.")
-    title: str
-    subtitle: str | None = None
-    language: Literal["nl", "fr", "en"] = "nl"
+    series: Localized = Field(description="Name of the magazine or series, e.g. 'Dimensie 3'.")
+    tagline: Localized | None = Field(None, description="Line under the series name.")
+    title: Localized
+    subtitle: Localized | None = None
     issue: Issue
     cover: Cover
     editorial: str = Field(description="Markdown file with the editorial.")
@@ -107,16 +133,16 @@ class Publication(Strict):
 
 class Agreement(Strict):
     year: Year
-    kind: str = Field(description="What was agreed or decided.")
+    kind: Localized = Field(description="What was agreed or decided.")
 
     _check_year = field_validator("year")(_year)
 
 
 class Programme(Strict):
     acronym: str | None = None
-    name: str
-    partner: str | None = None
-    regions: list[str] = Field(default_factory=list)
+    name: Localized
+    partner: Localized | None = None
+    regions: list[Localized] = Field(default_factory=list)
     budget: float | None = Field(None, ge=0, description="Budget in euro.")
     start: Year | None = None
     end: Year | None = None
@@ -132,36 +158,36 @@ class Programme(Strict):
 
 
 class Actor(Strict):
-    name: str
-    kind: str | None = Field(None, description="e.g. 'Belgische ngo', 'vakbond', 'universiteit'.")
+    name: Localized
+    kind: Localized | None = Field(None, description="e.g. 'Belgische ngo', 'vakbond', 'universiteit'.")
 
 
 class KeyFigure(Strict):
     value: float
     unit: Literal["number", "eur", "percent", "rank", "year"] = "number"
-    label: str
-    source: str = Field(description="Where the figure comes from, with its date.")
+    label: Localized
+    source: Localized = Field(description="Where the figure comes from, with its date.")
 
 
 class DonorRank(Strict):
     rank: int = Field(ge=1)
-    note: str | None = Field(None, description="e.g. 'na de VS, Japan, Duitsland en Canada'.")
+    note: Localized | None = Field(None, description="e.g. 'na de VS, Japan, Duitsland en Canada'.")
 
 
 class Country(Strict):
     """`countries/<name>.yaml`: one country chapter."""
 
-    name: str
+    name: Localized | None = Field(None, description="Defaults to the country's name in the edition's language (CLDR).")
     iso: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. PE.")
-    capital: str
+    capital: Localized
     image: str | None = Field(None, description="Chapter opener artwork, relative to the data folder.")
-    intro: str = Field(description="Markdown text opening the chapter.")
-    income_category: str
+    intro: Localized = Field(description="Markdown text opening the chapter.")
+    income_category: Localized
     cooperation_since: Year
     governmental_end: Year | None = Field(None, description="Year the governmental programme ends.")
-    focus: list[str] = Field(default_factory=list, description="Sectors of the governmental programme.")
+    focus: list[Localized] = Field(default_factory=list, description="Sectors of the governmental programme.")
     donor_rank: DonorRank | None = None
-    non_governmental: str = Field(description="Status of non-governmental cooperation.")
+    non_governmental: Localized = Field(description="Status of non-governmental cooperation.")
     agreements: list[Agreement] = Field(default_factory=list)
     programmes: list[Programme] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)

@@ -20,6 +20,7 @@ class Rendered:
     pdf: bytes
     pages: int
     warnings: list[str]
+    notes_pages: list[int]  # pages left empty so that a section starts on its side (set as ruled notes pages)
 
 
 def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = ()):
@@ -45,8 +46,11 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = ()):
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], allowed_roots: list[Path],
-               allowed_hosts: list[str], font_families: set[str]) -> Rendered:
-    """Lay out `html` with WeasyPrint; the PDF stays in memory until it is complete."""
+               allowed_hosts: list[str], font_families: set[str], images: dict | None = None) -> Rendered:
+    """Lay out `html` with WeasyPrint; the PDF stays in memory until it is complete.
+
+    `images` is WeasyPrint's image cache: pass the same dict to reuse decoded images across editions.
+    """
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -57,17 +61,15 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], allowed_roots
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
                 stylesheets=[weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
                              for sheet in stylesheets],
-                font_config=fonts)
+                font_config=fonts, cache=images)
             pdf = document.write_pdf()
         except Exception as error:  # WeasyPrint's own failures must not reach the user as a traceback
             raise RenderError(f"WeasyPrint could not lay out this edition ({type(error).__name__}: {error}); "
                               "run with --debug for the traceback and report it") from error
     warnings = list(dict.fromkeys(warnings))
-    warnings += [f"page {number} is blank: it was added so that the next section starts on its side; "
-                 "add or cut content before it" for number in _blank_pages(document)]
     warnings += [f"some text is set in {family}, a font the stylesheets do not bundle: the bundled fonts lack "
                  "some of its characters" for family in sorted(_unbundled_families(document, font_families))]
-    return Rendered(pdf, len(document.pages), warnings)
+    return Rendered(pdf, len(document.pages), warnings, _blank_pages(document))
 
 
 def _blank_pages(document) -> list[int]:

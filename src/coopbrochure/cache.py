@@ -1,0 +1,82 @@
+"""The build cache: an edition whose inputs have not changed is not rebuilt, and its PDF is not rewritten."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from functools import cache
+from importlib.metadata import version
+from pathlib import Path
+
+from .config import LANGUAGES, PROJECT_FILE, Edition, Project
+
+CACHE_FILE = ".coopbrochure-cache.json"
+
+
+class BuildCache:
+    """What each edition was last built from, kept next to the PDFs."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self.path = project.output_dir / CACHE_FILE
+        try:
+            self.records: dict = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.records = {}
+
+    def fresh(self, edition: Edition, inputs: str) -> bool:
+        """Whether the edition's PDF is the one built from exactly these inputs."""
+        record = self.records.get(edition.name)
+        pdf = self.project.output_path(edition)
+        if not record or record.get("inputs") != inputs or not pdf.is_file():
+            return False
+        stat = pdf.stat()
+        return record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns
+
+    def record(self, edition: Edition, inputs: str) -> None:
+        stat = self.project.output_path(edition).stat()
+        self.records[edition.name] = {"inputs": inputs, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(self.records, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(temporary, self.path)
+
+
+def edition_inputs(project: Project, edition: Edition, options: dict) -> str:
+    """A digest of everything the edition is built from: data, its texts, templates, styles, tools, options."""
+    digest = hashlib.sha256()
+    digest.update(json.dumps({"edition": edition.name, "options": options, "coopbrochure": version("coopbrochure"),
+                              "weasyprint": version("weasyprint")}, sort_keys=True).encode())
+    for path in _input_files(project, edition):
+        digest.update(str(path).encode() + b"\0" + _file_digest(path, path.stat().st_mtime_ns).encode())
+    return digest.hexdigest()
+
+
+def _input_files(project: Project, edition: Edition) -> list[Path]:
+    folders = [project.data_dir, project.root / "templates", project.root / "styles",
+               project.theme_dir / "templates", project.theme_dir / "styles"]
+    files = {project.root / PROJECT_FILE}
+    for folder in folders:
+        if folder.is_dir():
+            files.update(path for path in folder.rglob("*") if path.is_file() and not path.name.startswith("."))
+    return sorted(path for path in files if _read_by(path, edition.lang, project.settings.fallback))
+
+
+def _read_by(path: Path, lang: str, fallback: str) -> bool:
+    """Whether an edition in `lang` may read `path`: another language's text only where it is the fallback."""
+    if path.suffix != ".md":
+        return True
+    parts = path.name.split(".")
+    if len(parts) < 3 or parts[-2] not in LANGUAGES or parts[-2] == lang:
+        return True
+    stem = path.name[: -len(f".{parts[-2]}.md")]
+    own = path.with_name(f"{stem}.{lang}.md").exists() or path.with_name(f"{stem}.md").exists()
+    return parts[-2] == fallback and not own
+
+
+@cache
+def _file_digest(path: Path, mtime_ns: int) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
