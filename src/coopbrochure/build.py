@@ -57,16 +57,16 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
     selected = select(project.settings.editions, languages, formats, editions)
     options = {"html": write_html, "strict": strict}
     cache = BuildCache(project)
-    inputs = {edition: edition_inputs(project, edition, options) for edition in selected}
-    stale = [edition for edition in selected if force or not cache.fresh(edition, inputs[edition])]
+    inputs = {edition: edition_inputs(project, edition, {"html": write_html}) for edition in selected}
+    stale = [edition for edition in selected if force or not cache.fresh(edition, inputs[edition], strict)]
     if not stale:
         return BuildResult([], [EditionResult(edition, project.output_path(edition)) for edition in selected])
 
     checked = check_project(project_dir, strict=strict)
     built = {result.edition: result for result in _build_all(checked.project, checked.dataset, stale, options,
                                                               jobs, progress)}
-    for edition in stale:
-        cache.record(edition, inputs[edition])
+    for edition, result in built.items():
+        cache.record(edition, inputs[edition], len(result.warnings))
     cache.save()
     results = [built.get(edition) or EditionResult(edition, project.output_path(edition)) for edition in selected]
     languages_built = {edition.lang for edition in stale}

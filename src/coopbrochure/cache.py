@@ -25,18 +25,20 @@ class BuildCache:
         except (OSError, ValueError):
             self.records = {}
 
-    def fresh(self, edition: Edition, inputs: str) -> bool:
-        """Whether the edition's PDF is the one built from exactly these inputs."""
+    def fresh(self, edition: Edition, inputs: str, strict: bool = False) -> bool:
+        """Whether the edition's PDF is the one built from exactly these inputs (and, for a strict build,
+        built without warnings)."""
         record = self.records.get(edition.name)
         pdf = self.project.output_path(edition)
-        if not record or record.get("inputs") != inputs or not pdf.is_file():
+        if not record or record.get("inputs") != inputs or not pdf.is_file() or strict and record.get("warnings"):
             return False
         stat = pdf.stat()
         return record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns
 
-    def record(self, edition: Edition, inputs: str) -> None:
+    def record(self, edition: Edition, inputs: str, warnings: int) -> None:
         stat = self.project.output_path(edition).stat()
-        self.records[edition.name] = {"inputs": inputs, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns}
+        self.records[edition.name] = {"inputs": inputs, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                      "warnings": warnings}
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,12 +48,16 @@ class BuildCache:
 
 
 def edition_inputs(project: Project, edition: Edition, options: dict) -> str:
-    """A digest of everything the edition is built from: data, its texts, templates, styles, tools, options."""
+    """A digest of everything the edition is built from: data, its texts, templates, styles, tools, options.
+
+    Paths enter the digest relative to the project or the theme, so a moved project stays up to date.
+    """
     digest = hashlib.sha256()
     digest.update(json.dumps({"edition": edition.name, "options": options, "coopbrochure": version("coopbrochure"),
                               "weasyprint": version("weasyprint")}, sort_keys=True).encode())
     for path in _input_files(project, edition):
-        digest.update(str(path).encode() + b"\0" + _file_digest(path, path.stat().st_mtime_ns).encode())
+        name = path.relative_to(project.root if path.is_relative_to(project.root) else project.theme_dir)
+        digest.update(name.as_posix().encode() + b"\0" + _file_digest(path, path.stat().st_mtime_ns).encode())
     return digest.hexdigest()
 
 

@@ -48,7 +48,7 @@ def validate(model: type[Model], located: Located, prefix: KeyPath = ()) -> tupl
         if not unknown or len(unknown) < len(items):
             return None, sorted(set(warnings) | set(problems))
         warnings += problems
-        data = _without_paths(data, [_clean_path(item["loc"]) for item in unknown])
+        data = _without_paths(data, [_clean_path(item["loc"], data) for item in unknown])
     return None, warnings
 
 
@@ -64,7 +64,7 @@ def _without_paths(data: Any, paths: list[KeyPath]) -> Any:
 
 
 def _problem(model: type[pydantic.BaseModel], located: Located, item: dict[str, Any], prefix: KeyPath) -> Problem:
-    path = _clean_path(item["loc"])
+    path = _clean_path(item["loc"], located.data)
     kind = item["type"]
     if kind == "extra_forbidden":
         return Problem(located.locate_key(path), format_key_path((*prefix, *path)),
@@ -101,10 +101,17 @@ def _without_explained_missing(problems: list[Problem]) -> list[Problem]:
     return merged
 
 
-def _clean_path(loc: tuple[Any, ...]) -> KeyPath:
-    # pydantic adds union member names ("int", "function-after[...]") to the path; users never wrote those.
-    return tuple(part for part in loc if isinstance(part, int) or not (
-        "[" in part or part in {"int", "str", "float", "list", "dict", "bool", "none"}))
+def _clean_path(loc: tuple[Any, ...], data: Any) -> KeyPath:
+    """The key path the user wrote: pydantic also puts union members ("str", "dict[str,str]") in `loc`."""
+    path: list[str | int] = []
+    for part in loc:
+        if isinstance(data, dict) and part in data or isinstance(part, int) and isinstance(data, list):
+            path.append(part)
+            data = data[part] if isinstance(data, dict) or part < len(data) else None
+        elif not (isinstance(part, str) and ("[" in part or part in {"int", "str", "float", "list", "dict", "bool"})):
+            path.append(part)  # a missing or unknown key: reported at its parent
+            data = None
+    return tuple(path)
 
 
 def _show(value: Any) -> str:

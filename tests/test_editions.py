@@ -1,0 +1,130 @@
+"""One dataset, every edition: languages, formats, translations, selection and the build cache."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pypdf
+import pytest
+from click.testing import CliRunner
+
+from coopbrochure import build
+from coopbrochure.cli import main
+from coopbrochure.markup import render
+from pdfread import page_sizes_mm, page_texts
+
+EDITIONS = [f"{lang}-{fmt}" for lang in ("nl", "fr", "en") for fmt in ("a4", "a5")]
+SIZES = {"a4": (210, 297), "a5": (148, 210)}
+LANGUAGE_SIGNS = {  # what only an edition in that language prints
+    "nl": ["Overzicht", "Waar vindt u ons?", "€ 17 miljoen", "Verschenen op 15 januari 2020", "Peru"],
+    "fr": ["Sommaire", "Où nous trouver", "17 millions d’euros", "Parution le 15 janvier 2020", "Pérou", "Équateur"],
+    "en": ["Contents", "Where to find us", "€17 million", "Published on 15 January 2020", "Peru"],
+}
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_every_edition_in_its_language_and_size(sample_project, name):
+    lang, fmt = name.split("-")
+    pdf = sample_project / "output" / f"andes-2013-{name}.pdf"
+    sizes = page_sizes_mm(pdf)
+    assert set(sizes) == {SIZES[fmt]}
+    assert len(sizes) >= 16 and len(sizes) % 2 == 0
+    assert pypdf.PdfReader(pdf).trailer["/Root"]["/Lang"] == lang
+    whole = flat(" ".join(page_texts(pdf)))
+    for sign in LANGUAGE_SIGNS[lang]:
+        assert sign in whole, sign
+    for other, signs in LANGUAGE_SIGNS.items():
+        if other != lang:
+            assert signs[0] not in whole.split("Dimens")[0], "no label of another language"
+
+
+@pytest.mark.parametrize("name", EDITIONS)
+def test_text_is_hyphenated_in_each_language(sample_project, name):
+    text = " ".join(page_texts(sample_project / "output" / f"andes-2013-{name}.pdf"))
+    breaks = re.findall(r"(\w+)[\ufffe\u2010-]\r?\n?(\w+)", text)  # pdfium marks a line-end hyphen U+FFFE
+    hyphenated = [first + second for first, second in breaks if second[:1].islower()]
+    assert len(hyphenated) >= 20, hyphenated[:5]
+
+
+def test_a5_sets_articles_in_one_column(sample_project):
+    a4 = page_texts(sample_project / "output/andes-2013-nl-a4.pdf")
+    a5 = page_texts(sample_project / "output/andes-2013-nl-a5.pdf")
+    assert len(a5) > len(a4)
+
+
+def test_french_typography():
+    html = render('Il dit : "oui" ! Vraiment ? 2 000 euros ; fin.', "fr")
+    assert "dit\u00a0: «\u00a0oui\u00a0»\u202f!" in html
+    assert "\u202f?" in html and "\u202f;" in html
+
+
+def _project(tmp_path: Path, sample_project: Path) -> Path:
+    project = tmp_path / "p"
+    shutil.copytree(sample_project, project)
+    return project
+
+
+def test_a_second_build_rebuilds_nothing_and_rewrites_nothing(sample_project, tmp_path):
+    project = _project(tmp_path, sample_project)
+    before = {path.name: path.stat().st_mtime_ns for path in (project / "output").glob("*.pdf")}
+    result = CliRunner().invoke(main, ["build", str(project)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("up to date") == 6
+    assert {path.name: path.stat().st_mtime_ns for path in (project / "output").glob("*.pdf")} == before
+
+
+def test_editing_one_language_rebuilds_only_its_editions(sample_project, tmp_path):
+    project = _project(tmp_path, sample_project)
+    article = project / "data/articles/water-voor-iedereen.fr.md"
+    article.write_text(article.read_text(encoding="utf-8").replace("De l’eau pour tous", "L’eau pour tous", 1),
+                       encoding="utf-8")
+    result = build(project)
+    rebuilt = sorted(edition.edition.name for edition in result.editions if edition.seconds is not None)
+    assert rebuilt == ["fr-a4", "fr-a5"]
+    assert "L’eau pour tous" in flat(page_texts(project / "output/andes-2013-fr-a4.pdf")[1])
+
+
+def test_force_rebuilds_and_selection_limits(sample_project, tmp_path):
+    project = _project(tmp_path, sample_project)
+    result = build(project, formats=("a5",), languages=("en",), force=True, jobs=1)
+    assert [(edition.edition.name, edition.seconds is not None) for edition in result.editions] == [("en-a5", True)]
+    assert build(project, editions=("nl-a4", "fr-a5")).editions[0].seconds is None
+
+
+def test_an_unknown_edition_is_a_usage_error(minimal):
+    result = CliRunner().invoke(main, ["build", str(minimal), "--edition", "de-a4"])
+    assert result.exit_code == 2
+    assert "no edition 'de-a4'" in result.output
+
+
+def test_missing_translations_fall_back_with_located_warnings(minimal):
+    config = minimal / "coopbrochure.yaml"
+    config.write_text(config.read_text().replace("languages: [nl]", "languages: [nl, fr]"))
+    landia = minimal / "data/countries/landia.yaml"
+    landia.write_text(landia.read_text().replace("capital: Hoofdstad", "capital:\n  nl: Hoofdstad\n  en: Capital"))
+    (minimal / "data/articles/eerste.fr.md").write_text("---\ntitle: Le premier article\n---\nTexte.\n")
+    (minimal / "data/articles/eerste.md").rename(minimal / "data/articles/eerste.nl.md")
+    (minimal / "data/intro.md").rename(minimal / "data/intro.nl.md")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert "data/countries/landia.yaml:4:3: capital: warning: no 'fr' translation; the 'nl' text is used" in result.stderr
+    assert "dossier.intro: warning: no 'fr' text (intro.fr.md); the 'nl' text is used" in result.stderr
+    assert "fr: 2 texts taken from the fallback language" in result.stdout
+    french = flat(" ".join(page_texts(minimal / "output/minimal-fr-a4.pdf")))
+    assert "Le premier article" in french and "Hoofdstad" in french
+    strict = CliRunner().invoke(main, ["build", str(minimal), "--strict", "--force"])
+    assert strict.exit_code == 1
+
+
+def test_translations_must_name_known_languages(minimal):
+    landia = minimal / "data/countries/landia.yaml"
+    landia.write_text(landia.read_text().replace("capital: Hoofdstad", "capital:\n  nl: Hoofdstad\n  de: Hauptstadt"))
+    result = CliRunner().invoke(main, ["validate", str(minimal)])
+    assert result.exit_code == 1
+    assert "data/countries/landia.yaml:4:3: capital: unknown language 'de' in translations; use nl, fr, en" in result.stderr
