@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopbrochure.build import build, edition_html
+from coopbrochure.pipeline import build, edition_html
 from coopbrochure.check import check_project
 from coopbrochure.errors import DataError
 from coopbrochure.markup import split_front_matter

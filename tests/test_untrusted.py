@@ -165,3 +165,15 @@ def test_a_temporary_file_left_by_a_dead_process_is_removed(minimal):
     assert CliRunner().invoke(main, ["build", str(minimal)]).exit_code == 0
     assert not stale.exists()
     assert stray_files(output) == []
+
+
+def test_html_in_a_sample_text_is_printed_literally(built_sample):
+    article = built_sample / "data/articles/water-voor-iedereen.nl.md"
+    markup = '<script>alert(1)</script> <img src="file:///etc/hostname">'
+    replace_in(article, "## Van gletsjer tot akker", f"Let op: {markup}\n\n## Van gletsjer tot akker")
+    result = CliRunner().invoke(main, ["build", str(built_sample), "--edition", "nl-a4", "--strict"])
+    assert result.exit_code == 0, result.output
+    text = "".join(" ".join(page_texts(built_sample / "output/andes-2013-nl-a4.pdf")).split())
+    straight = text.translate(str.maketrans("‘’“”", "\"\"\"\""))
+    assert "<script>alert(1)</script>" in text and '<imgsrc="file:///etc/hostname">' in straight
+    _assert_no_hostname(text)

@@ -8,7 +8,7 @@ __all__ = ["build", "CoopbrochureError"]
 def __getattr__(name: str):
     # `build` pulls in the whole pipeline; import it on first use so that `coopbrochure --help` starts fast.
     if name == "build":
-        from .build import build
+        from .pipeline import build
 
         return build
     raise AttributeError(name)

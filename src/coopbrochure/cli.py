@@ -100,7 +100,7 @@ def build(project_dir: Path, languages, formats, editions, jobs, force, write_ht
       coopbrochure build --edition nl-a4 --html --strict
       coopbrochure build --force --jobs 1
     """
-    from .build import build as build_project
+    from .pipeline import build as build_project
 
     progress = _Progress()
     result = build_project(project_dir, languages=languages, formats=formats, editions=editions, jobs=jobs,
