@@ -75,9 +75,11 @@ def test_euro_amounts_per_language(lang, expected):
 
 def test_typesetting_keeps_together_what_belongs_together():
     html = render("Samen € 8 miljoen en 2,3 miljard in 2007–2010 voor SISTEC in Ecuador, met dank.", "nl")
-    assert "€\u00a08\u00a0miljoen" in html and "2,3\u00a0miljard" in html and "2007\u2060–\u20602010" in html
+    assert '€\u00a0<span class="keep">8\u00a0miljoen</span>' in html and '<span class="keep">2,3\u00a0miljard' in html
+    assert "2007\u2060–\u20602010" in html
     assert '<span class="name">SISTEC</span>' in html and '<span class="name">Ecuador</span>' in html
-    assert "met\u00a0dank.</p>" in html, "the last word never stands alone on its line"
+    assert '<span class="keep">met dank.</span></p>' in html, "the last word never stands alone on its line"
+    assert render("Peru en Bolivia.", "nl").startswith("<p>Peru "), "a sentence's first word may be hyphenated"
     assert 'href="http://x.org/Abc"' in render("[link](http://x.org/Abc)", "nl"), "tags are left alone"
     assert Formatter("nl").eur(9000) == "€\u00a09.000"
 

@@ -94,7 +94,8 @@ def timeline(country: Country, lang: str) -> list[Event]:
     """Agreements, programme starts and the end of governmental cooperation, in year order."""
     t = labels(lang)
     events = [Event(item.year, item.kind, "agreement") for item in country.agreements]
-    events += [Event(item.start, item.acronym or item.name, "programme") for item in country.programmes if item.start]
+    events += [Event(item.start, f"{item.acronym} – {item.name}" if item.acronym else item.name, "programme")
+               for item in country.programmes if item.start]
     if country.governmental_end:
         events.append(Event(country.governmental_end, t["governmental_end"], "end"))
     order = {"agreement": 0, "programme": 1, "end": 2}

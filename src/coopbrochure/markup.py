@@ -32,39 +32,67 @@ def _parser(lang: str, allow_html: bool = False) -> MarkdownIt:
 
 def _render_footnote_inline(self, tokens: list[Token], idx: int, options, env) -> str:
     # Footnote text is placed where it is referenced; CSS floats it to the page foot (float: footnote).
-    return f'<span class="footnote">{env["footnote_html"][tokens[idx].meta["id"]]}</span>'
+    # the word joiner keeps the footnote call on the line of the word it follows
+    return f'\u2060<span class="footnote">{env["footnote_html"][tokens[idx].meta["id"]]}</span>'
 
 
 _TAG = re.compile(r"(<[^>]+>)")
+_MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|janvier|"
+           "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|January|February|March|"
+           "April|May|June|July|August|September|October|November|December")
 _RULES = [
-    # a currency sign, an amount and its magnitude stay on one line: "€ 8 miljoen", "2,3 miljard"
+    # a currency sign, an amount and its magnitude stay together and unhyphenated: "€ 8 miljoen", "2,3 miljard"
     (re.compile(r"€ (?=\d)"), "€\u00a0"),
-    (re.compile(r"(\d) (?=(?:miljoen|miljard|million|millions|milliard|milliards|billion)\b)"), "\\1\u00a0"),
+    (re.compile(r"(\d+(?:[.,]\d+)*) (miljoen|miljard|million|millions|milliard|milliards|billion)\b"),
+     '<span class="keep">\\1\u00a0\\2</span>'),
+    # a day and its month stay on one line: "27 juni"
+    (re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})\b"), "\\1\u00a0\\2"),
     # a range of years never breaks at its dash (U+2060 WORD JOINER has no width)
     (re.compile(r"(\d{4})–(\d{2,4})\b"), "\\1\u2060–\u2060\\2"),
-    # names and acronyms are not hyphenated (Ecua-dor, SIS-TEC): a span the stylesheet keeps whole
-    (re.compile(r"(?<![\w\u00ad-])([A-ZÀ-ÖØ-Þ][\w’'.&-]{2,}\w)"), r'<span class="name">\1</span>'),
 ]
-# French: a narrow no-break space before ; ! ? and a no-break space before : (never in URLs or times);
-# applied to the whole HTML, as the word before the sign may end inside a tag (<span class="name">).
+# names and acronyms are not hyphenated (Ecua-dor, SIS-TEC); the first word of a sentence may be
+_NAME = re.compile(r"(?<![\w\u00ad-])([A-ZÀ-ÖØ-Þ][\w’'.&-]{2,}\w)")
+_SENTENCE_END = re.compile(r"[.!?:]\s+[\"'‘“«\u00a0(]*$")
+_BLOCK_START = re.compile(r"<(?:p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)\b")
+# French: a narrow no-break space before ; ! ? and in 2 000 and 35 %, a no-break space before : (never
+# in URLs or times); applied to the whole HTML, as the word before the sign may end inside a tag.
 _FRENCH = [
-    (re.compile(r"(?<=[\w»)\]’”>])[ \u00a0\u202f]?([;!?])(?=[\s<]|$)"), "\u202f\\1"),
-    (re.compile(r"(?<=[\w»)\]’”>])[ \u00a0\u202f]?:(?=[\s<]|$)"), "\u00a0:"),
+    (re.compile(r"(?<=[\w»)\]’”>%])[ \u00a0\u202f]?([;!?])(?=[\s<]|$)"), "\u202f\\1"),
+    (re.compile(r"(?<=[\w»)\]’”>%])[ \u00a0\u202f]?:(?=[\s<]|$)"), "\u00a0:"),
+    (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), "\u202f"),
+    (re.compile(r"(?<=\d) %"), "\u202f%"),
 ]
-# the last word of a paragraph or title never stands alone on its line
-_LAST_WORD = re.compile(r" ((?:<span class=\"name\">)?[^\s<>]{1,12}(?:</span>)?[^\s<>]{0,2})(</p>|$)")
+# the last two words of a paragraph or title stay on one line: no word alone on the last line
+# (bounded repetitions: a text of a million letters without a space must not take quadratic time)
+_LAST_WORDS = re.compile(r"([^\s<>]{1,30}) ((?:<span class=\"name\">)?[^\s<>]{1,14}(?:</span>)?[^\s<>]{0,2})"
+                         r"(</p>|</h[1-6]>|$)")
 
 
 def typeset(html: str, lang: str) -> str:
     """Typographic fixes that Markdown's typographer does not make, applied to text, never to tags."""
     parts = _TAG.split(html)
     for index in range(0, len(parts), 2):
+        text = parts[index]
         for pattern, replacement in _RULES:
-            parts[index] = pattern.sub(replacement, parts[index])
+            text = pattern.sub(replacement, text)
+        opens_block = index == 0 or bool(_BLOCK_START.match(parts[index - 1]))
+        parts[index] = _NAME.sub(lambda match: _name(match, text, opens_block), text)
     html = "".join(parts)
     for pattern, replacement in _FRENCH if lang == "fr" else ():
         html = pattern.sub(replacement, html)
-    return _LAST_WORD.sub("\u00a0\\1\\2", html)
+    return _LAST_WORDS.sub(r'<span class="keep">\1 \2</span>\3', html)
+
+
+def _name(match: re.Match, text: str, opens_block: bool) -> str:
+    word, start = match.group(1), match.start()
+    before = text[max(0, start - 12):start]  # a short look back keeps this linear in the text's length
+    if start <= 12 and not before.strip(" \"'‘“«\u00a0("):
+        starts_sentence = opens_block
+    else:
+        starts_sentence = bool(_SENTENCE_END.search(before))
+    if starts_sentence and not word.isupper():
+        return word
+    return f'<span class="name">{word}</span>'
 
 
 def render(text: str, lang: str, allow_html: bool = False) -> Markup:

@@ -139,7 +139,7 @@ class Agreement(Strict):
 
 
 class Programme(Strict):
-    acronym: str | None = None
+    acronym: Localized | None = None
     name: Localized
     partner: Localized | None = None
     regions: list[Localized] = Field(default_factory=list)

@@ -15,6 +15,7 @@ from .check import check_project, font_families, stylesheets
 from .config import Edition, Project, load_project
 from .context import edition_context
 from .errors import Problem, RenderError
+from .i18n import labels
 from .loader import Dataset
 from .render import render_pdf, write_atomically
 from .templating import environment, render_template
@@ -153,6 +154,12 @@ def edition_html(project: Project, dataset: Dataset, edition: Edition) -> str:
     return render_template(env, context, project.root)
 
 
+def _edition_css(edition: Edition) -> str:
+    """What only CSS can say and only the edition knows: labels of page-level content, in its language."""
+    notes = labels(edition.lang)["notes"].replace("\\", "\\\\").replace('"', '\\"')
+    return f'@page :blank {{ @top-left {{ content: "{notes}" }} }}'
+
+
 def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html: bool = False,
                    strict: bool = False, images: dict | None = None) -> tuple[EditionResult, bytes]:
     """Lay out one edition: what it produced, and the PDF to write (writing the HTML too, for debugging).
@@ -166,8 +173,9 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
         target.parent.mkdir(parents=True, exist_ok=True)
         target.with_suffix(".html").write_text(document, encoding="utf-8")
     sheets = stylesheets(project, edition.format)
-    rendered = render_pdf(document, dataset.data_dir, sheets, [project.root, project.theme_dir],
-                          project.settings.allowed_hosts, font_families(sheets), images)
+    rendered = render_pdf(document, dataset.data_dir, [*sheets, _edition_css(edition)],
+                          [project.root, project.theme_dir], project.settings.allowed_hosts, font_families(sheets),
+                          images)
     if strict and rendered.warnings:
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
                                      f"{target.name} was not written (--strict)."]))

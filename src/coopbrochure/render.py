@@ -45,11 +45,12 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = ()):
     return SandboxedFetcher(allowed_protocols=protocols, allow_redirects=False)
 
 
-def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], allowed_roots: list[Path],
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Path | str], allowed_roots: list[Path],
                allowed_hosts: list[str], font_families: set[str], images: dict | None = None) -> Rendered:
     """Lay out `html` with WeasyPrint; the PDF stays in memory until it is complete.
 
-    `images` is WeasyPrint's image cache: pass the same dict to reuse decoded images across editions.
+    `stylesheets` are files, or CSS text (str) that the edition adds; `images` is WeasyPrint's image
+    cache: pass the same dict to reuse decoded images across editions.
     """
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -59,7 +60,9 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Path], allowed_roots
     with _captured_warnings() as warnings:
         try:
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
+                stylesheets=[weasyprint.CSS(string=sheet, url_fetcher=fetcher, font_config=fonts)
+                             if isinstance(sheet, str) else
+                             weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
                              for sheet in stylesheets],
                 font_config=fonts, cache=images)
             pdf = document.write_pdf()
