@@ -10,7 +10,8 @@ import pytest
 
 from coopbrochure.config import builtin_theme_dir
 from coopbrochure.errors import TemplateError
-from coopbrochure.i18n import LANGUAGES, Formatter, labels
+from coopbrochure.config import LANGUAGES
+from coopbrochure.i18n import Formatter, labels
 from coopbrochure.markup import render, segments, split_front_matter
 from coopbrochure.model import Country
 from coopbrochure.templating import environment, render_template

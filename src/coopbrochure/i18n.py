@@ -11,8 +11,6 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
-from .config import LANGUAGES
-
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
 

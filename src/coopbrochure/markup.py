@@ -76,14 +76,14 @@ def typeset(html: str, lang: str) -> str:
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)
         opens_block = index == 0 or bool(_BLOCK_START.match(parts[index - 1]))
-        parts[index] = _NAME.sub(lambda match: _name(match, text, opens_block), text)
+        parts[index] = _NAME.sub(functools.partial(_name, text=text, opens_block=opens_block), text)
     html = "".join(parts)
     for pattern, replacement in _FRENCH if lang == "fr" else ():
         html = pattern.sub(replacement, html)
     return _LAST_WORDS.sub(r'<span class="keep">\1 \2</span>\3', html)
 
 
-def _name(match: re.Match, text: str, opens_block: bool) -> str:
+def _name(match: re.Match, *, text: str, opens_block: bool) -> str:
     word, start = match.group(1), match.start()
     before = text[max(0, start - 12):start]  # a short look back keeps this linear in the text's length
     if start <= 12 and not before.strip(" \"'‘“«\u00a0("):
