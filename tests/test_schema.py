@@ -57,3 +57,16 @@ def test_schema_command_prints_and_writes(tmp_path):
     written = CliRunner().invoke(main, ["schema", "--out", str(tmp_path)])
     assert written.exit_code == 0
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted(f"{kind}.schema.json" for kind in MODELS)
+
+
+def test_the_readme_examples_are_valid_data():
+    from coopbrochure.config import ProjectFile
+    from coopbrochure.model import Country, FrontMatter
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    project = readme.split("### The project file\n\n```yaml\n")[1].split("```")[0]
+    country = readme.split("# data/countries/peru.yaml\n")[1].split("```")[0]
+    article = readme.split("```markdown\n---\n")[1].split("\n---\n")[0]
+    ProjectFile.model_validate(yaml.safe_load(project))
+    Country.model_validate(yaml.safe_load(country))
+    FrontMatter.model_validate(yaml.safe_load(article))
