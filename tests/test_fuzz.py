@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import shutil
 import tempfile
@@ -137,7 +138,8 @@ def test_odd_text_builds_a_pdf_or_says_where(tmp_path_factory, title, body):
     shutil.copy(PROJECTS / "minimal/coopbrochure.yaml", project)
     shutil.copytree(PROJECTS / "minimal/data", project / "data")
     article = project / "data/articles/eerste.md"
-    text = article.read_text(encoding="utf-8").replace("title: Het eerste artikel", f"title: {yaml.safe_dump(title).strip()}")
+    quoted = json.dumps(title, ensure_ascii=False)  # a JSON string is a valid double-quoted YAML scalar
+    text = article.read_text(encoding="utf-8").replace("title: Het eerste artikel", f"title: {quoted}")
     article.write_text(text.replace("Tweede alinea.", body), encoding="utf-8")
     try:
         result = build(project)
