@@ -21,9 +21,14 @@ class Checked:
     warnings: list[Problem]
 
 
-def check_project(project_dir: Path | str, *, strict: bool = False) -> Checked:
-    """Validate everything a build reads; raise DataError listing every problem (warnings too with `strict`)."""
-    project, problems = load_project(Path(project_dir))
+def check_project(project_dir: Path | str, *, strict: bool = False,
+                  loaded: tuple[Project, list[Problem]] | None = None) -> Checked:
+    """Validate everything a build reads; raise DataError listing every problem (warnings too with `strict`).
+
+    `loaded` is the result of `load_project` when the caller has read the project file already.
+    """
+    project, problems = loaded or load_project(Path(project_dir))
+    problems = list(problems)
     dataset, found = load_dataset(project)
     problems += found + check_templates(project) + check_stylesheets(project)
     if dataset is None or any(not problem.warning for problem in problems) or (strict and problems):

@@ -54,7 +54,8 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
     worker processes (default: one per CPU). Raises DataError when the data is invalid (nothing is
     built), RenderError when layout fails; with `strict`, any warning fails the build too.
     """
-    project, _ = load_project(Path(project_dir))
+    loaded = load_project(Path(project_dir))
+    project = loaded[0]
     selected = select(project.settings.editions, languages, formats, editions)
     options = {"html": write_html, "strict": strict}
     cache = BuildCache(project)
@@ -63,7 +64,7 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
     if not stale:
         return BuildResult([], [EditionResult(edition, project.output_path(edition)) for edition in selected])
 
-    checked = check_project(project_dir, strict=strict)
+    checked = check_project(project_dir, strict=strict, loaded=loaded)
     built = {result.edition: result for result in _build_all(checked.project, checked.dataset, stale, options,
                                                               jobs, progress)}
     for edition, result in built.items():
