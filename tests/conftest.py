@@ -9,14 +9,20 @@ import pytest
 
 from coopbrochure import build
 from coopbrochure.cache import CACHE_FILE
+from coopbrochure.profiles import IMAGE_CACHE
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
 
 
 def stray_files(folder: Path) -> list[str]:
-    """Files in an output folder other than finished PDFs and the build cache: partial or temporary ones."""
-    return sorted(path.name for path in folder.iterdir() if path.suffix != ".pdf" and path.name != CACHE_FILE)
+    """Files in an output folder other than what a build leaves there: partial or temporary ones.
+
+    A build leaves finished PDFs, cover thumbnails of web PDFs, the build cache and the prepared images.
+    """
+    return sorted(path.name for path in folder.iterdir()
+                  if path.suffix != ".pdf" and not path.name.endswith("-web-cover.jpg")
+                  and path.name not in (CACHE_FILE, IMAGE_CACHE))
 
 
 def copy_project(source: Path, target: Path) -> Path:
@@ -32,14 +38,14 @@ def sample_project(tmp_path_factory) -> Path:
     """The repository's sample publication, every edition built with the built-in theme in a scratch folder."""
     project = copy_project(REPO, tmp_path_factory.mktemp("sample"))
     result = build(project, strict=True)
-    assert len(result.editions) == 6
+    assert len(result.editions) == 12 + 18  # the dossier's editions, then 3 countries' fact sheets
     return project
 
 
 @pytest.fixture(scope="session")
 def sample(sample_project) -> Path:
     """The Dutch A4 edition of the sample."""
-    return sample_project / "output" / "andes-2013-nl-a4.pdf"
+    return sample_project / "output" / "andes-2013-nl-a4-web.pdf"
 
 
 @pytest.fixture

@@ -19,8 +19,9 @@ def page_texts(path: Path) -> list[str]:
 
 
 def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
+    """The size of each page as the reader holds it: the trim box (the media box when there is no bleed)."""
     reader = pypdf.PdfReader(path)
-    return [(round(float(page.mediabox.width) / PT_PER_MM), round(float(page.mediabox.height) / PT_PER_MM))
+    return [(round(float(page.trimbox.width) / PT_PER_MM), round(float(page.trimbox.height) / PT_PER_MM))
             for page in reader.pages]
 
 

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-
 from conftest import stray_files
+
 from coopbrochure.cli import main
 
 
@@ -40,14 +40,14 @@ def test_usage_error_exits_with_2():
 def test_html_option_writes_the_intermediate_html(minimal):
     result = CliRunner().invoke(main, ["build", str(minimal), "--html"])
     assert result.exit_code == 0, result.output
-    html = (minimal / "output" / "minimal-nl-a4.html").read_text(encoding="utf-8")
+    html = (minimal / "output" / "minimal-nl-a4-web.html").read_text(encoding="utf-8")
     assert '<html lang="nl"' in html and "Het eerste artikel" in html
 
 
 def test_a_failed_build_leaves_the_previous_pdf_untouched(minimal):
     runner = CliRunner()
     assert runner.invoke(main, ["build", str(minimal)]).exit_code == 0
-    pdf = minimal / "output" / "minimal-nl-a4.pdf"
+    pdf = minimal / "output" / "minimal-nl-a4-web.pdf"
     before = pdf.read_bytes()
     landia = minimal / "data/countries/landia.yaml"
     landia.write_text(landia.read_text().replace("1970", "zeventig", 1))

@@ -9,13 +9,14 @@ from pathlib import Path
 import pypdf
 import pytest
 from click.testing import CliRunner
+from pdfread import page_sizes_mm, page_texts
 
 from coopbrochure import build
 from coopbrochure.cli import main
 from coopbrochure.markup import render
-from pdfread import page_sizes_mm, page_texts
 
-EDITIONS = [f"{lang}-{fmt}" for lang in ("nl", "fr", "en") for fmt in ("a4", "a5")]
+EDITIONS = [f"{lang}-{fmt}-{profile}" for lang in ("nl", "fr", "en") for fmt in ("a4", "a5")
+            for profile in ("print", "web")]
 SIZES = {"a4": (210, 297), "a5": (148, 210)}
 LANGUAGE_SIGNS = {  # what only an edition in that language prints
     "nl": ["Overzicht", "Waar vindt u ons?", "€ 17 miljoen", "Verschenen op 15 januari 2020", "Peru"],
@@ -30,7 +31,7 @@ def flat(text: str) -> str:
 
 @pytest.mark.parametrize("name", EDITIONS)
 def test_every_edition_in_its_language_and_size(sample_project, name):
-    lang, fmt = name.split("-")
+    lang, fmt, _ = name.split("-")
     pdf = sample_project / "output" / f"andes-2013-{name}.pdf"
     sizes = page_sizes_mm(pdf)
     assert set(sizes) == {SIZES[fmt]}
@@ -53,8 +54,8 @@ def test_text_is_hyphenated_in_each_language(sample_project, name):
 
 
 def test_a5_sets_articles_in_one_column(sample_project):
-    a4 = page_texts(sample_project / "output/andes-2013-nl-a4.pdf")
-    a5 = page_texts(sample_project / "output/andes-2013-nl-a5.pdf")
+    a4 = page_texts(sample_project / "output/andes-2013-nl-a4-web.pdf")
+    a5 = page_texts(sample_project / "output/andes-2013-nl-a5-web.pdf")
     assert len(a5) > len(a4)
 
 
@@ -75,7 +76,7 @@ def test_a_second_build_rebuilds_nothing_and_rewrites_nothing(sample_project, tm
     before = {path.name: path.stat().st_mtime_ns for path in (project / "output").glob("*.pdf")}
     result = CliRunner().invoke(main, ["build", str(project)])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("up to date") == 6
+    assert result.stdout.count("up to date") == len(before) == 30
     assert {path.name: path.stat().st_mtime_ns for path in (project / "output").glob("*.pdf")} == before
 
 
@@ -86,15 +87,17 @@ def test_editing_one_language_rebuilds_only_its_editions(sample_project, tmp_pat
                        encoding="utf-8")
     result = build(project)
     rebuilt = sorted(edition.edition.name for edition in result.editions if edition.seconds is not None)
-    assert rebuilt == ["fr-a4", "fr-a5"]
-    assert "L’eau pour tous" in flat(page_texts(project / "output/andes-2013-fr-a4.pdf")[1])
+    assert rebuilt == ["fr-a4-print", "fr-a4-web", "fr-a5-print", "fr-a5-web"]
+    assert "L’eau pour tous" in flat(page_texts(project / "output/andes-2013-fr-a4-web.pdf")[1])
 
 
 def test_force_rebuilds_and_selection_limits(sample_project, tmp_path):
     project = _project(tmp_path, sample_project)
-    result = build(project, formats=("a5",), languages=("en",), force=True, jobs=1)
-    assert [(edition.edition.name, edition.seconds is not None) for edition in result.editions] == [("en-a5", True)]
-    assert build(project, editions=("nl-a4", "fr-a5")).editions[0].seconds is None
+    result = build(project, formats=("a5",), languages=("en",), profiles=("web",), force=True, jobs=1)
+    assert [(edition.edition.name, edition.seconds is not None) for edition in result.editions] == [("en-a5-web", True)]
+    up_to_date = build(project, editions=("nl-a4", "fr-a5-print")).editions
+    assert [edition.edition.name for edition in up_to_date] == ["nl-a4-print", "nl-a4-web", "fr-a5-print"]
+    assert all(edition.seconds is None for edition in up_to_date)
 
 
 def test_an_unknown_edition_is_a_usage_error(minimal):
@@ -116,7 +119,7 @@ def test_missing_translations_fall_back_with_located_warnings(minimal):
     assert "data/countries/landia.yaml:4:3: capital: warning: no 'fr' translation; the 'nl' text is used" in result.stderr
     assert "dossier.intro: warning: no 'fr' text (intro.fr.md); the 'nl' text is used" in result.stderr
     assert "fr: 2 texts taken from the fallback language" in result.stdout
-    french = flat(" ".join(page_texts(minimal / "output/minimal-fr-a4.pdf")))
+    french = flat(" ".join(page_texts(minimal / "output/minimal-fr-a4-web.pdf")))
     assert "Le premier article" in french and "Hoofdstad" in french
     strict = CliRunner().invoke(main, ["build", str(minimal), "--strict", "--force"])
     assert strict.exit_code == 1

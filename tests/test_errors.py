@@ -37,8 +37,8 @@ def test_scenario_gives_its_located_message(scenario, minimal):
 def test_the_minimal_project_builds(minimal):
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 0, result.output
-    assert (minimal / "output" / "minimal-nl-a4.pdf").is_file()
-    assert "minimal-nl-a4.pdf  " in result.stdout and " pages  " in result.stdout
+    assert (minimal / "output" / "minimal-nl-a4-web.pdf").is_file()
+    assert "minimal-nl-a4-web.pdf  " in result.stdout and " pages  " in result.stdout
 
 
 def test_no_traceback_reaches_the_user(minimal):

@@ -14,10 +14,11 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coopbrochure.pipeline import build, edition_html
 from coopbrochure.check import check_project
+from coopbrochure.config import Edition
 from coopbrochure.errors import DataError
 from coopbrochure.markup import split_front_matter
+from coopbrochure.pipeline import build, edition_html
 
 REPO = Path(__file__).resolve().parent.parent
 PROJECTS = Path(__file__).resolve().parent / "projects"
@@ -92,9 +93,10 @@ def assert_located_or_good(project: Path) -> None:
         for problem in error.problems:
             assert problem.location.path and problem.location.line >= 1 or "coopbrochure.yaml" in problem.location.path
         return
-    for edition in checked.project.settings.editions:
-        if edition.format == checked.project.settings.formats[0]:  # the formats differ only in their CSS
-            assert "<html" in edition_html(checked.project, checked.dataset, edition)
+    settings = checked.project.settings
+    for index, lang in enumerate(settings.languages):  # formats and profiles differ only in sizes and colours
+        edition = Edition(lang, settings.formats[0], settings.profiles[index % len(settings.profiles)])
+        assert "<html" in edition_html(checked.project, checked.dataset, edition)
 
 
 # Locally every run explores new examples; in CI the same 500 are drawn each time, so a run cannot fail by chance.

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import stray_files
-from coopbrochure.cli import main
 from pdfread import page_texts
+
+from coopbrochure.cli import main
 
 HOSTNAME = Path("/etc/hostname")
 
@@ -39,7 +39,7 @@ BREAKAGES = {
     "broken indentation": ("data/publication.yaml", "\n  number: 1", "\n    number: 1\n  year 2013",
                            "data/publication.yaml:", "YAML syntax error"),
     "an image at /etc/hostname": ("data/countries/bolivia.yaml", "image: images/bolivia.svg", "image: /etc/hostname",
-                                  "data/countries/bolivia.yaml:7:8: image:", "outside the project"),
+                                  "data/countries/bolivia.yaml:9:8: image:", "outside the project"),
     "an image on the web": ("data/articles/water-voor-iedereen.nl.md", "image: images/water.svg",
                             "image: https://example.org/water.jpg",
                             "data/articles/water-voor-iedereen.nl.md:", "remote file 'https://example.org/water.jpg' refused"),
@@ -49,7 +49,7 @@ BREAKAGES = {
 @pytest.mark.parametrize("name", BREAKAGES)
 def test_a_broken_sample_keeps_its_previous_pdf(built_sample, name):
     file, old, new, where, what = BREAKAGES[name]
-    pdf = built_sample / "output" / "andes-2013-nl-a4.pdf"
+    pdf = built_sample / "output" / "andes-2013-nl-a4-web.pdf"
     before = pdf.read_bytes()
     replace_in(built_sample / file, old, new)
     run = subprocess.run([sys.executable, "-m", "coopbrochure", "build", str(built_sample)],
@@ -67,7 +67,7 @@ def test_html_in_a_text_is_printed_literally(minimal):
     replace_in(minimal / "data/publication.yaml", "title: Een kleine publicatie", f"title: Klein {script}")
     result = CliRunner().invoke(main, ["build", str(minimal), "--strict"])
     assert result.exit_code == 0, result.output
-    text = "".join(" ".join(page_texts(minimal / "output/minimal-nl-a4.pdf")).split())  # line breaks add spaces
+    text = "".join(" ".join(page_texts(minimal / "output/minimal-nl-a4-web.pdf")).split())  # line breaks add spaces
     straight = text.translate(str.maketrans("‘’“”", "\"\"\"\""))  # the typographer curls the quotes
     assert script in text and image.replace(" ", "") in straight
     _assert_no_hostname(text)
@@ -89,7 +89,7 @@ def test_opted_in_html_still_cannot_read_outside_the_project(minimal, markup):
     replace_in(minimal / "data/articles/eerste.md", "Tweede alinea.", f"Tweede alinea.\n\n{markup}\n")
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 0, result.output
-    _assert_no_hostname(" ".join(page_texts(minimal / "output/minimal-nl-a4.pdf")))
+    _assert_no_hostname(" ".join(page_texts(minimal / "output/minimal-nl-a4-web.pdf")))
     strict = CliRunner().invoke(main, ["build", str(minimal), "--strict"])
     assert strict.exit_code == (1 if FETCHING_MARKUP[markup] else 0)
     if FETCHING_MARKUP[markup]:
@@ -106,7 +106,7 @@ def test_unknown_keys_warn_and_strict_fails(minimal):
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 0
     assert "data/countries/landia.yaml:3:1: hoofdstad: warning: unknown key, ignored" in result.stderr
-    assert (minimal / "output/minimal-nl-a4.pdf").is_file()
+    assert (minimal / "output/minimal-nl-a4-web.pdf").is_file()
     strict = CliRunner().invoke(main, ["validate", str(minimal), "--strict"])
     assert strict.exit_code == 1
     assert strict.stderr.endswith("1 warning; the project is not valid.\n")
@@ -135,15 +135,15 @@ def test_strict_turns_weasyprint_warnings_into_errors(minimal):
     (minimal / "styles").mkdir()
     (minimal / "styles/main.css").write_text("h1 { colour: red; }\n")
     assert CliRunner().invoke(main, ["build", str(minimal)]).exit_code == 0
-    before = (minimal / "output/minimal-nl-a4.pdf").read_bytes()
+    before = (minimal / "output/minimal-nl-a4-web.pdf").read_bytes()
     strict = CliRunner().invoke(main, ["build", str(minimal), "--strict"])
     assert strict.exit_code == 1
     assert "Ignored `colour: red`" in strict.stderr and "was not written (--strict)" in strict.stderr
-    assert (minimal / "output/minimal-nl-a4.pdf").read_bytes() == before
+    assert (minimal / "output/minimal-nl-a4-web.pdf").read_bytes() == before
 
 
 def test_a_killed_build_leaves_the_previous_pdf_and_no_partial_file(built_sample):
-    pdf = built_sample / "output" / "andes-2013-nl-a4.pdf"
+    pdf = built_sample / "output" / "andes-2013-nl-a4-web.pdf"
     before = pdf.read_bytes()
     replace_in(built_sample / "data/publication.yaml", "nl: Ruim vijftig jaar in de Andes", "nl: Andere titel")
     process = subprocess.Popen([sys.executable, "-m", "coopbrochure", "build", str(built_sample)],
@@ -159,7 +159,7 @@ def test_a_temporary_file_left_by_a_dead_process_is_removed(minimal):
     output = minimal / "output"
     output.mkdir()
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
-    stale = output / f".minimal-nl-a4.pdf.{dead.stdout.strip()}.tmp"
+    stale = output / f".minimal-nl-a4-web.pdf.{dead.stdout.strip()}.tmp"
     stale.write_bytes(b"%PDF-1.7 half")
     assert CliRunner().invoke(main, ["build", str(minimal)]).exit_code == 0
     assert not stale.exists()
@@ -170,9 +170,9 @@ def test_html_in_a_sample_text_is_printed_literally(built_sample):
     article = built_sample / "data/articles/water-voor-iedereen.nl.md"
     markup = '<script>alert(1)</script> <img src="file:///etc/hostname">'
     replace_in(article, "## Van gletsjer tot akker", f"Let op: {markup}\n\n## Van gletsjer tot akker")
-    result = CliRunner().invoke(main, ["build", str(built_sample), "--edition", "nl-a4", "--strict"])
+    result = CliRunner().invoke(main, ["build", str(built_sample), "--edition", "nl-a4-web", "--strict"])
     assert result.exit_code == 0, result.output
-    text = "".join(" ".join(page_texts(built_sample / "output/andes-2013-nl-a4.pdf")).split())
+    text = "".join(" ".join(page_texts(built_sample / "output/andes-2013-nl-a4-web.pdf")).split())
     straight = text.translate(str.maketrans("‘’“”", "\"\"\"\""))
     assert "<script>alert(1)</script>" in text and '<imgsrc="file:///etc/hostname">' in straight
     _assert_no_hostname(text)

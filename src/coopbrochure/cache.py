@@ -65,9 +65,13 @@ def _input_files(project: Project, edition: Edition) -> list[Path]:
     folders = [project.data_dir, project.root / "templates", project.root / "styles",
                project.theme_dir / "templates", project.theme_dir / "styles"]
     files = {project.root / PROJECT_FILE}
+    if edition.profile == "print" and project.settings.print.icc_profile:
+        files.add((project.root / project.settings.print.icc_profile).resolve())
     for folder in folders:
         if folder.is_dir():
             files.update(path for path in folder.rglob("*") if path.is_file() and not path.name.startswith("."))
+    if edition.kind == "factsheet":  # a fact sheet reads the YAML data and images, none of the texts
+        return sorted(path for path in files if path.suffix != ".md")
     return sorted(path for path in files if _read_by(path, edition.lang, project.settings.fallback))
 
 

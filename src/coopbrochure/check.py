@@ -12,6 +12,7 @@ from .errors import DataError, Location, Problem, relative
 from .loader import Dataset, load_dataset
 from .templating import environment
 
+
 @dataclass(frozen=True)
 class Checked:
     """A project that passed validation, its data, and the warnings found on the way."""
@@ -36,14 +37,18 @@ def check_project(project_dir: Path | str, *, strict: bool = False,
     return Checked(project, dataset, sorted(problems))
 
 
-def stylesheets(project: Project, page_format: str | None = None) -> list[Path]:
+def stylesheets(project: Project, page_format: str | None = None, kind: str | None = None) -> list[Path]:
     """The theme's stylesheets, then the project's own, so the project's rules win.
 
-    Each folder may hold main.css (every edition) and <format>.css (e.g. a5.css, only that format's
-    editions); without `page_format`, every format's sheet is listed (for checking them all).
+    Each folder may hold main.css (every edition), <format>.css (e.g. a5.css, only that format's
+    editions) and factsheet.css (fact sheets only); without `page_format` and `kind`, every sheet is
+    listed (for checking them all).
     """
-    formats = [page_format] if page_format else sorted({edition.format for edition in project.settings.editions})
-    names = ["main.css", *(f"{name}.css" for name in formats)]
+    settings = project.settings
+    formats = [page_format] if page_format else sorted({*settings.formats, *(["a4"] if "factsheet" in settings.documents
+                                                                           else [])})
+    kinds = [kind] if kind else settings.documents
+    names = ["main.css", *(f"{name}.css" for name in formats), *(["factsheet.css"] if "factsheet" in kinds else [])]
     sheets: list[Path] = []
     for folder in (project.theme_dir / "styles", project.root / "styles"):
         for name in names:

@@ -64,6 +64,7 @@ def validate(project_dir: Path, strict: bool) -> None:
     """
     from .check import check_project
     from .errors import DataError
+    from .pipeline import all_editions
 
     try:
         checked = check_project(project_dir, strict=strict)
@@ -73,7 +74,7 @@ def validate(project_dir: Path, strict: bool) -> None:
         click.echo(str(warning), err=True)
     dataset = checked.dataset
     counts = [(len(dataset.articles), "article"), (len(dataset.countries), "country"),
-              (len(checked.project.settings.editions), "edition")]
+              (len(all_editions(checked.project)), "edition")]
     if checked.warnings:
         counts.append((len(checked.warnings), "warning"))
     click.echo("valid: " + ", ".join(_count(number, noun) for number, noun in counts))
@@ -83,42 +84,99 @@ def validate(project_dir: Path, strict: bool) -> None:
 @PROJECT_DIR
 @click.option("--lang", "languages", multiple=True, help="Build only this language (repeatable).")
 @click.option("--format", "formats", multiple=True, help="Build only this page format, a4 or a5 (repeatable).")
-@click.option("--edition", "editions", multiple=True, help="Build only this edition, e.g. fr-a5 (repeatable).")
+@click.option("--profile", "profiles", multiple=True, type=click.Choice(["print", "web"]),
+              help="Build only this profile: print (print shop) or web (newsletter) (repeatable).")
+@click.option("--edition", "editions", multiple=True,
+              help="Build only this edition, e.g. fr-a5-web, or fr-a5 for both profiles (repeatable).")
+@click.option("--booklet", is_flag=True, help="Also write a saddle-stitch booklet of each PDF (…-booklet.pdf).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Editions built at once (default: one per CPU).")
 @click.option("--force", is_flag=True, help="Rebuild editions whose inputs have not changed.")
 @click.option("--html", "write_html", is_flag=True, help="Also write the intermediate HTML next to each PDF.")
 @STRICT
-def build(project_dir: Path, languages, formats, editions, jobs, force, write_html: bool, strict: bool) -> None:
-    """Validate a project, then build its editions (every language in every format) into the output folder.
+def build(project_dir: Path, languages, formats, profiles, editions, booklet: bool, jobs, force, write_html: bool,
+          strict: bool) -> None:
+    """Validate a project, then build its editions (every language in every format and profile) into the
+    output folder, and preflight every PDF written.
 
-    Editions whose inputs have not changed since their last build are left as they are.
+    Editions whose inputs have not changed since their last build are left as they are. Exit 1 when
+    preflight finds an error (with --strict, a warning) in a PDF.
 
     \b
     Examples:
       coopbrochure build
-      coopbrochure build path/to/project --lang fr --format a5
-      coopbrochure build --edition nl-a4 --html --strict
-      coopbrochure build --force --jobs 1
+      coopbrochure build path/to/project --lang fr --format a5 --profile web
+      coopbrochure build --edition nl-a4-print --booklet --strict
+      coopbrochure build --force --jobs 1 --html
     """
     from .pipeline import build as build_project
 
     progress = _Progress()
-    result = build_project(project_dir, languages=languages, formats=formats, editions=editions, jobs=jobs,
-                           force=force, write_html=write_html, strict=strict, progress=progress)
+    result = build_project(project_dir, languages=languages, formats=formats, profiles=profiles, editions=editions,
+                           booklet=booklet, jobs=jobs, force=force, write_html=write_html, strict=strict,
+                           progress=progress)
     progress.clear()
     for warning in result.warnings:
         click.echo(str(warning), err=True)
     for edition in result.editions:
         for warning in edition.warnings:
             click.echo(f"{edition.path.name}: warning: {warning}", err=True)
+    failed = 0
     for edition in result.editions:
         if edition.seconds is None:
             click.echo(f"{_shown(edition.path)}  up to date")
             continue
         notes = f"  ({_count(len(edition.notes_pages), 'notes page')} before the back cover)" if edition.notes_pages else ""
         click.echo(f"{_shown(edition.path)}  {edition.pages} pages  {edition.seconds:.1f} s{notes}")
+        for extra in edition.extra_files:
+            blanks = (f"  ({_count(edition.booklet_blanks, 'blank page')} added to make whole sheets)"
+                      if extra.stem.endswith("-booklet") and edition.booklet_blanks else "")
+            click.echo(f"{_shown(extra)}{blanks}")
+        for report in edition.reports:
+            click.echo(f"  preflight: {report.summary()}")
+            for line in report.lines():
+                click.echo(f"  {line}", err=True)
+            failed += not report.ok(strict)
     for lang, count in sorted(result.fallbacks.items()):
         click.echo(f"{lang}: {_count(count, 'text')} taken from the fallback language (see the warnings)")
+    if failed:
+        raise CoopbrochureError(f"preflight found problems in {_count(failed, 'PDF')} (listed above); the files "
+                                "were written so that you can inspect them")
+
+
+@main.command()
+@click.argument("pdf_files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--profile", type=click.Choice(["print", "web"]), default=None,
+              help="What the PDF is for (default: guessed from its name, …-print.pdf or …-web.pdf; else print).")
+@click.option("--booklet", is_flag=True, help="The PDF will be imposed as a booklet: its pages must come in fours.")
+@click.option("--max-size", "max_size_mb", type=click.FloatRange(min=0, min_open=True),
+              help="Largest acceptable file size, in MB (default for web: 2).")
+@STRICT
+def preflight(pdf_files: tuple[Path, ...], profile: str | None, booklet: bool, max_size_mb: float | None,
+              strict: bool) -> None:
+    """Check finished PDFs for the print shop or the newsletter, page by page.
+
+    Print: fonts embedded, images at 300 ppi at their placed size, no RGB colour, a CMYK output intent,
+    trim and bleed boxes. Web: fonts embedded, tags, language, title, bookmarks, alternative text, size.
+    Exit 1 on an error (with --strict, on a warning too).
+
+    \b
+    Examples:
+      coopbrochure preflight output/andes-2013-nl-a4-print.pdf
+      coopbrochure preflight any.pdf --profile web --max-size 1.5
+    """
+    from .preflight import preflight as check_pdf
+
+    failed = 0
+    for path in pdf_files:
+        chosen = profile or ("web" if path.stem.endswith("-web") else "print")
+        max_bytes = round((max_size_mb or (2 if chosen == "web" else 0)) * 1_000_000) or None
+        report = check_pdf(path, chosen, booklet=booklet, max_bytes=max_bytes)
+        click.echo(report.summary())
+        for line in report.lines():
+            click.echo(line, err=True)
+        failed += not report.ok(strict)
+    if failed:
+        raise CoopbrochureError(f"{_count(failed, 'PDF')} did not pass preflight")
 
 
 class _Progress:
@@ -145,6 +203,29 @@ class _Progress:
 
 
 @main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--kind", type=click.Choice(["dossier", "factsheet"]), default="dossier", show_default=True,
+              help="A dossier (magazine) or a two-page country fact sheet.")
+@click.option("--lang", type=click.Choice(["nl", "fr", "en"]), default="nl", show_default=True,
+              help="Language of the project and its example texts.")
+def new(folder: Path, kind: str, lang: str) -> None:
+    """Create a small project in FOLDER that builds at once: project file, example data, README for editors.
+
+    FOLDER must be new or empty: nothing is ever overwritten.
+
+    \b
+    Examples:
+      coopbrochure new my-dossier
+      coopbrochure new fiche-pays --kind factsheet --lang fr
+    """
+    from .scaffold import new_project
+
+    written = new_project(folder, kind, lang)
+    click.echo(f"created {_shown(folder)} ({_count(len(written), 'file')}); next:")
+    click.echo(f"  cd {_shown(folder)} && coopbrochure build")
+
+
+@main.command()
 @click.argument("kind", type=click.Choice(["project", "publication", "country", "text"]), required=False)
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               help="Write every schema as <kind>.schema.json into this folder instead of printing one.")
@@ -168,6 +249,33 @@ def schema(kind: str | None, out_dir: Path | None) -> None:
         raise click.UsageError("name a KIND (project, publication, country, text) or give --out")
     else:
         click.echo(schema_json(kind))
+
+
+@main.command()
+@PROJECT_DIR
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to serve on, on 127.0.0.1 (this computer only); 0 picks a free one.")
+@click.option("--edition", help="The edition to preview, e.g. fr-a5-web; fr-a5 or factsheet-pe picks the first "
+                                "web PDF of those (default: the project's first web edition).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in the web browser.")
+def serve(project_dir: Path, port: int, edition: str | None, open_browser: bool) -> None:
+    """Preview one edition in the browser, rebuilt each time you save a change.
+
+    Watches the project file, the data folder (YAML, texts, images) and the templates and styles of the
+    project and of its theme. The page at http://127.0.0.1:PORT/ shows every page of the PDF, links to
+    the PDF and reloads itself after each rebuild. When a rebuild fails it shows where the error is, and
+    keeps showing the last good pages. Only this computer can open it. Stop with Ctrl-C.
+
+    \b
+    Examples:
+      coopbrochure serve
+      coopbrochure serve path/to/project --edition fr-a5-web --open
+      coopbrochure serve --edition factsheet-pe
+      coopbrochure serve --port 0        any free port; the address is printed
+    """
+    from .serve import serve as serve_project
+
+    serve_project(project_dir, edition, port, open_browser=open_browser, log=click.echo)
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,4 +1,4 @@
-"""The project file `coopbrochure.yaml`: data location, theme, output folder and editions."""
+"""The project file `coopbrochure.yaml`: data location, theme, output folder, editions and their profiles."""
 
 from __future__ import annotations
 
@@ -25,18 +25,49 @@ class Strict(BaseModel):
 
 Language = Literal["nl", "fr", "en"]
 Format = Literal["a4", "a5"]
+Profile = Literal["print", "web"]
+PROFILES = ("print", "web")
+Document = Literal["dossier", "factsheet"]
 
 
 @dataclass(frozen=True, order=True)
 class Edition:
-    """One PDF to build: a language and a page format."""
+    """One PDF to build: a document (the dossier, or one country's fact sheet) in a language, page format and
+    profile (print shop or newsletter)."""
 
     lang: str
     format: str
+    profile: str = "web"
+    kind: str = "dossier"
+    country: str = ""  # the fact sheet's country, as a lower-case ISO code
 
     @property
     def name(self) -> str:
-        return f"{self.lang}-{self.format}"
+        prefix = f"factsheet-{self.country}-" if self.kind == "factsheet" else ""
+        return f"{prefix}{self.lang}-{self.format}-{self.profile}"
+
+
+class PrintProfile(Strict):
+    """How the print-shop PDF is made."""
+
+    bleed_mm: float = Field(3, ge=0, le=10, description="Bleed around each page, in mm; artwork runs into it.")
+    pdfx: Literal["x-4", "x-1a"] = Field("x-4", description="PDF/X standard: x-4 (default) or x-1a (older print shops).")
+    icc_profile: str | None = Field(None, description="The print shop's CMYK ICC profile, relative to the project "
+                                                      "folder; default: the bundled FOGRA39 (coated paper) profile.")
+    min_ppi: float = Field(300, gt=0, description="Image resolution at placed size that preflight asks for.")
+    booklet: bool = Field(False, description="Also write a saddle-stitch booklet (…-booklet.pdf) of each print PDF.")
+    creep_mm: float = Field(0, ge=0, le=5, description="Booklet creep compensation: shift of the innermost pages, in mm.")
+
+
+class WebProfile(Strict):
+    """How the small, accessible newsletter PDF is made."""
+
+    image_ppi: int = Field(150, ge=36, le=600, description="Images are downsampled to this resolution at placed size.")
+    jpeg_quality: int = Field(82, ge=30, le=100, description="JPEG quality of recompressed images.")
+    max_size_mb: float = Field(2, gt=0, description="Largest acceptable PDF, in MB; preflight reports a larger file.")
+    thumbnail_width: int = Field(600, ge=0, le=4000, description="Width in pixels of the cover image written next to "
+                                                                   "each web PDF (…-cover.png); 0 for none.")
+    booklet: bool = Field(False, description="Also write a saddle-stitch booklet (…-booklet.pdf) of each web PDF.")
 
 
 class ProjectFile(Strict):
@@ -55,6 +86,13 @@ class ProjectFile(Strict):
     allowed_hosts: list[str] = Field(default_factory=list,
                                      description="Hosts images may be fetched from (e.g. www.enabel.be); none by default.")
     max_image_pixels: int = Field(60_000_000, gt=0, description="Largest image accepted, in pixels (width x height).")
+    documents: list[Document] = Field(["dossier"], min_length=1,
+                                      description="What to make: the dossier (a magazine), a two-page fact sheet per "
+                                                  "country (factsheet), or both.")
+    profiles: list[Profile] = Field(["print", "web"], min_length=1,
+                                    description="PDFs to make of each edition: print (print shop), web (newsletter).")
+    print: PrintProfile = Field(default_factory=PrintProfile)
+    web: WebProfile = Field(default_factory=WebProfile)
 
     @field_validator("data", "theme", "output")
     @classmethod
@@ -65,8 +103,18 @@ class ProjectFile(Strict):
 
     @property
     def editions(self) -> list[Edition]:
-        """Every language in every format, in the order the project file gives them."""
-        return [Edition(lang, fmt) for lang in dict.fromkeys(self.languages) for fmt in dict.fromkeys(self.formats)]
+        """The dossier in every language, format and profile, in the order the project file gives them."""
+        if "dossier" not in self.documents:
+            return []
+        return [Edition(lang, fmt, profile) for lang in dict.fromkeys(self.languages)
+                for fmt in dict.fromkeys(self.formats) for profile in dict.fromkeys(self.profiles)]
+
+    def factsheets(self, countries: list[str]) -> list[Edition]:
+        """A two-page A4 fact sheet per country (ISO codes), in every language and profile."""
+        if "factsheet" not in self.documents:
+            return []
+        return [Edition(lang, "a4", profile, "factsheet", country.lower()) for country in countries
+                for lang in dict.fromkeys(self.languages) for profile in dict.fromkeys(self.profiles)]
 
     @property
     def fallback(self) -> str:
@@ -96,7 +144,7 @@ class Project:
         return (self.root / self.settings.theme).resolve()
 
     def output_path(self, edition: Edition) -> Path:
-        return self.output_dir / f"{self.settings.slug}-{edition.lang}-{edition.format}.pdf"
+        return self.output_dir / f"{self.settings.slug}-{edition.name}.pdf"
 
 
 def builtin_theme_dir() -> Path:
@@ -121,7 +169,9 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
         raise DataError(problems)
     project = Project(root, settings, located.locate(("data",)))
     folder_problems = [problem for problem in (_check_theme(project, located.locate(("theme",))),
-                                               _check_data(project)) if problem]
+                                               _check_data(project),
+                                               _check_icc(project, located.locate(("print", "icc_profile"))))
+                       if problem]
     if folder_problems:
         raise DataError([*problems, *folder_problems])
     return project, problems
@@ -138,3 +188,24 @@ def _check_theme(project: Project, where: Location) -> Problem | None:
         return None
     return Problem(where, "theme", f"no theme at {project.theme_dir} (it needs templates/publication.html.j2); "
                                    "use 'default' or the path of a theme folder")
+
+
+def _check_icc(project: Project, where: Location) -> Problem | None:
+    """The print shop's profile must be a CMYK output profile inside the project (bytes 16-20 and 36-40 say so)."""
+    named = project.settings.print.icc_profile
+    if named is None:
+        return None
+    path = (project.root / named).resolve()
+    key = "print.icc_profile"
+    if not path.is_relative_to(project.root):
+        return Problem(where, key, "the ICC profile must be inside the project folder")
+    try:
+        header = path.read_bytes()[:40]
+    except OSError:
+        return Problem(where, key, f"no file {named}; correct the path or remove the key to use the bundled profile")
+    if len(header) < 40 or header[36:40] != b"acsp":
+        return Problem(where, key, f"{named} is not an ICC colour profile; ask the print shop for its .icc file")
+    if header[16:20] != b"CMYK":
+        return Problem(where, key, f"{named} describes {header[16:20].decode('latin-1').strip()} colour, not CMYK; "
+                                   "the print PDF needs the print shop's CMYK output profile")
+    return None

@@ -59,6 +59,7 @@ class _Loader:
         self.fallback = project.settings.fallback
         self.problems: list[Problem] = []
         self.fallbacks: Counter = Counter()
+        self.alt_required = "web" in project.settings.profiles
         self._texts: dict[Path, Text | None] = {}
 
     def model(self, path: Path, model: type[pydantic.BaseModel]):
@@ -82,8 +83,14 @@ class _Loader:
         if message:
             self.problems.append(Problem(where, key, message))
 
-    def located_reference(self, value: str | None, key: KeyPath, source: Located) -> None:
+    def located_reference(self, value: str | None, key: KeyPath, source: Located, alt: object = "") -> None:
+        """Check an image named at `key`; `alt` is its description, which web PDFs cannot do without."""
         self.reference(value, source.locate(key), format_key_path(key))
+        if value is not None and not alt and self.alt_required:
+            alt_key = (*key[:-1], "alt" if key[-1] == "image" and key[0] == "figures" else f"{key[-1]}_alt")
+            self.problems.append(Problem(source.locate(key), format_key_path(key), (
+                f"the web PDF needs a description of this image for readers who cannot see it: add "
+                f"'{alt_key[-1]}' next to '{key[-1]}', or leave web out of 'profiles' in coopbrochure.yaml")))
 
     def translated(self, reference: str, named_at: Location, key: str) -> Translated:
         """The text for each language: NAME.<lang>.md, else NAME.md, else the fallback language's (a warning)."""
@@ -134,9 +141,13 @@ class _Loader:
         if meta is None:
             return None
         for index, figure in enumerate(meta.figures):
-            self.located_reference(figure.image, ("figures", index, "image"), located)
-        for line, source_url in image_sources(body):
+            self.located_reference(figure.image, ("figures", index, "image"), located, figure.alt)
+        for line, source_url, alt in image_sources(body):
             self.reference(source_url, Location(name, line + offset, 1), "")
+            if not alt and self.alt_required:
+                self.problems.append(Problem(Location(name, line + offset, 1), "", (
+                    f"the image {source_url} has no description, which the web PDF needs for readers who cannot "
+                    "see it: write it between the brackets, ![description](file)")))
         self.problems.extend(_check_markers(meta, body, name, offset))
         return Text(path.name.split(".")[0], name, meta, body)
 
@@ -144,7 +155,7 @@ class _Loader:
         country, located = self.model(path, Country)
         if country is None:
             return None
-        self.located_reference(country.image, ("image",), located)
+        self.located_reference(country.image, ("image",), located, country.image_alt)
         if country.name is None and country.iso not in Locale("en").territories:
             self.problems.append(Problem(located.locate(("iso",)), "iso", f"'{country.iso}' is not a known country "
                                                                          "code; correct it, or give a 'name'"))
@@ -169,8 +180,15 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
     names = _file_names(publication, raw)
 
     if publication is not None:
-        for key in (("cover", "image"), ("dossier", "image"), ("back_cover", "image")):
-            loader.located_reference(_get(publication, key), key, located)
+        if "dossier" in project.settings.documents:
+            loader.problems += [Problem(located.locate(()), key, f"'{key}' is missing: the dossier needs it (or build "
+                                                                 "only fact sheets: documents: [factsheet] in "
+                                                                 "coopbrochure.yaml)")
+                                for key in ("cover", "editorial", "dossier") if getattr(publication, key) is None]
+        for part in ("cover", "dossier", "back_cover"):
+            if getattr(publication, part) is not None:
+                loader.located_reference(_get(publication, (part, "image")), (part, "image"), located,
+                                         _get(publication, (part, "image_alt")))
 
     def texts(reference: str | None, key: KeyPath) -> Translated:
         if reference is None:
@@ -202,8 +220,9 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
 def _file_names(publication: Publication | None, raw: dict) -> dict:
     """The texts and countries a publication names: from the model, or what can be read of invalid data."""
     if publication is not None:
-        return {"editorial": publication.editorial, "intro": publication.dossier.intro,
-                "articles": publication.dossier.articles, "countries": publication.countries}
+        dossier = publication.dossier
+        return {"editorial": publication.editorial, "intro": dossier.intro if dossier else None,
+                "articles": dossier.articles if dossier else [], "countries": publication.countries}
     dossier = raw.get("dossier") if isinstance(raw.get("dossier"), dict) else {}
 
     def names(value) -> list[str]:
@@ -242,3 +261,23 @@ def _check_markers(meta: FrontMatter, body: str, file: str, offset: int) -> list
             problems.append(Problem(Location(file, 1, 1), f"{kind}s", f"{kind} '{ident}' is never placed; "
                                                                        f"put [[{kind}:{ident}]] on a line of its own in the text"))
     return problems
+
+
+def country_codes(project: Project) -> list[str]:
+    """The ISO codes of the countries publication.yaml lists, read quickly, to name their fact sheets.
+
+    A file that cannot be read is left out here; validation reports it with its line.
+    """
+    import yaml
+
+    def read(path: Path) -> dict:
+        try:
+            value = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    names = read(project.data_dir / "publication.yaml").get("countries")
+    codes = [read(project.data_dir / "countries" / f"{name}.yaml").get("iso") for name in names or []
+             if isinstance(name, str)]
+    return [code for code in codes if isinstance(code, str) and len(code) == 2 and code.isalpha()]

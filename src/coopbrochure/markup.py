@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markupsafe import Markup
@@ -142,12 +143,13 @@ def segments(html: Markup) -> list[tuple[str, str]]:
     return found
 
 
-def image_sources(body: str) -> list[tuple[int, str]]:
-    """Every Markdown image of a body: (1-based line of its paragraph, src)."""
+def image_sources(body: str) -> list[tuple[int, str, str]]:
+    """Every Markdown image of a body: (1-based line of its paragraph, src, alt text)."""
     found = []
     for token in _parser("en").parse(body):
         if token.type == "inline" and token.map:
-            found += [(token.map[0] + 1, child.attrs["src"]) for child in token.children or [] if child.type == "image"]
+            found += [(token.map[0] + 1, child.attrs["src"], child.content.strip())
+                      for child in token.children or [] if child.type == "image"]
     return found
 
 

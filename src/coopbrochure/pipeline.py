@@ -15,8 +15,10 @@ from .check import check_project, font_families, stylesheets
 from .config import Edition, Project, load_project
 from .context import edition_context
 from .errors import Problem, RenderError
+from .finish import cover_thumbnail
 from .i18n import labels
-from .loader import Dataset
+from .loader import Dataset, country_codes
+from .profiles import palette, setup
 from .render import render_pdf, write_atomically
 from .templating import environment, render_template
 
@@ -31,6 +33,9 @@ class EditionResult:
     seconds: float | None = None
     warnings: list[str] = field(default_factory=list)
     notes_pages: list[int] = field(default_factory=list)
+    extra_files: list[Path] = field(default_factory=list)  # the booklet and the cover thumbnail, when made
+    booklet_blanks: int = 0  # blank pages the booklet needed to reach a multiple of four
+    reports: list = field(default_factory=list)  # preflight.Report of the PDF and of its booklet
 
 
 @dataclass(frozen=True)
@@ -46,20 +51,23 @@ Progress = Callable[[str, Edition, EditionResult | None], None]  # ("start" | "d
 
 
 def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), formats: tuple[str, ...] = (),
-          editions: tuple[str, ...] = (), jobs: int | None = None, force: bool = False, write_html: bool = False,
-          strict: bool = False, progress: Progress | None = None) -> BuildResult:
+          profiles: tuple[str, ...] = (), editions: tuple[str, ...] = (), jobs: int | None = None,
+          force: bool = False, write_html: bool = False, booklet: bool = False, strict: bool = False,
+          progress: Progress | None = None) -> BuildResult:
     """Validate the project in `project_dir`, then build the selected editions that are not up to date.
 
-    Editions are selected by language, format and name (all when none is given) and built in `jobs`
-    worker processes (default: one per CPU). Raises DataError when the data is invalid (nothing is
-    built), RenderError when layout fails; with `strict`, any warning fails the build too.
+    Editions are selected by language, format, profile and name (all when none is given) and built in
+    `jobs` worker processes (default: one per CPU); `booklet` adds a booklet of each, whatever the
+    project file says. Every PDF written is preflighted. Raises DataError when the data is invalid
+    (nothing is built), RenderError when layout fails; with `strict`, any warning fails the build too.
     """
     loaded = load_project(Path(project_dir))
     project = loaded[0]
-    selected = select(project.settings.editions, languages, formats, editions)
-    options = {"html": write_html, "strict": strict}
+    selected = select(all_editions(project), languages, formats, editions, profiles)
+    options = {"html": write_html, "strict": strict, "booklet": booklet}
     cache = BuildCache(project)
-    inputs = {edition: edition_inputs(project, edition, {"html": write_html}) for edition in selected}
+    inputs = {edition: edition_inputs(project, edition, {"html": write_html, "booklet": booklet})
+              for edition in selected}
     stale = [edition for edition in selected if force or not cache.fresh(edition, inputs[edition], strict)]
     if not stale:
         return BuildResult([], [EditionResult(edition, project.output_path(edition)) for edition in selected])
@@ -76,20 +84,39 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
     return BuildResult(checked.warnings, results, fallbacks)
 
 
-def select(available: list[Edition], languages=(), formats=(), names=()) -> list[Edition]:
-    """The editions matching every given filter; a name that matches no edition is a usage error."""
+def all_editions(project: Project) -> list[Edition]:
+    """The dossier's editions, then each country's fact sheets, as the project file asks."""
+    settings = project.settings
+    return settings.editions + (settings.factsheets(country_codes(project)) if "factsheet" in settings.documents
+                                else [])
+
+
+def select(available: list[Edition], languages=(), formats=(), names=(), profiles=()) -> list[Edition]:
+    """The editions matching every given filter; a value that matches no edition is a usage error.
+
+    A name may stop at any dash: `fr-a5` selects fr-a5-print and fr-a5-web, `factsheet-pe` every fact
+    sheet of Peru.
+    """
     import click
 
     known = {edition.name for edition in available}
     for name in names:
-        if name not in known:
+        if not any(_named(edition, name) for edition in available):
             raise click.UsageError(f"no edition '{name}' in this project; choose from {', '.join(sorted(known))}")
-    for value, kind in [*((lang, "language") for lang in languages), *((fmt, "format") for fmt in formats)]:
-        if not any(value in (edition.lang, edition.format) for edition in available):
+    filters = [*((lang, "language") for lang in languages), *((fmt, "format") for fmt in formats),
+               *((profile, "profile") for profile in profiles)]
+    for value, kind in filters:
+        if not any(value in (edition.lang, edition.format, edition.profile) for edition in available):
             raise click.UsageError(f"the project builds no {kind} '{value}'; editions: {', '.join(sorted(known))}")
     return [edition for edition in available
             if (not languages or edition.lang in languages) and (not formats or edition.format in formats)
-            and (not names or edition.name in names)]
+            and (not profiles or edition.profile in profiles)
+            and (not names or any(_named(edition, name) for name in names))]
+
+
+def _named(edition: Edition, name: str) -> bool:
+    """Whether `name` is the edition's, or the start of it up to a dash (fr-a5, factsheet, factsheet-pe)."""
+    return edition.name == name or edition.name.startswith(name + "-")
 
 
 def _build_all(project: Project, dataset: Dataset, editions: list[Edition], options: dict, jobs: int | None,
@@ -102,8 +129,9 @@ def _build_all(project: Project, dataset: Dataset, editions: list[Edition], opti
     notify = progress or (lambda *_: None)
     results = []
 
-    def finish(edition: Edition, result: EditionResult, pdf: bytes) -> None:
-        write_atomically(result.path, pdf)
+    def finish(edition: Edition, result: EditionResult, files: dict[Path, bytes]) -> None:
+        for path, data in files.items():
+            write_atomically(path, data)
         results.append(result)
         notify("done", edition, result)
 
@@ -142,7 +170,7 @@ def _die_with_parent() -> None:
         pass
 
 
-def _render_in_worker(edition: Edition, options: dict) -> tuple[EditionResult, bytes]:
+def _render_in_worker(edition: Edition, options: dict) -> tuple[EditionResult, dict[Path, bytes]]:
     return render_edition(_WORKER["project"], _WORKER["dataset"], edition, images=_WORKER["images"], **options)
 
 
@@ -150,9 +178,22 @@ def edition_html(project: Project, dataset: Dataset, edition: Edition) -> str:
     """The HTML of one edition, before layout."""
     env = environment(project.root / "templates", project.theme_dir / "templates")
     settings = project.settings
-    context = edition_context(dataset, edition, fallback=settings.fallback, languages=settings.languages,
-                              allow_html=settings.allow_html)
-    return render_template(env, context, project.root)
+    options = {"fallback": settings.fallback, "languages": settings.languages, "allow_html": settings.allow_html,
+               "palette": palette(project, edition, stylesheets(project, edition.format, edition.kind))}
+    if edition.kind == "factsheet":
+        from .factsheet import factsheet_context
+
+        return render_template(env, factsheet_context(dataset, edition, **options), project.root, "factsheet.html.j2")
+    return render_template(env, edition_context(dataset, edition, **options), project.root)
+
+
+def _preflight(project: Project, edition: Edition, path: Path, pdf: bytes):
+    """Check a finished PDF as the print shop or the newsletter will, before it is written."""
+    from .preflight import preflight
+
+    if edition.profile == "print":
+        return preflight(pdf, "print", name=path.name, min_ppi=project.settings.print.min_ppi)
+    return preflight(pdf, "web", name=path.name, max_bytes=round(project.settings.web.max_size_mb * 1_000_000))
 
 
 def _edition_css(edition: Edition) -> str:
@@ -162,24 +203,43 @@ def _edition_css(edition: Edition) -> str:
 
 
 def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html: bool = False,
-                   strict: bool = False, images: dict | None = None) -> tuple[EditionResult, bytes]:
-    """Lay out one edition: what it produced, and the PDF to write (writing the HTML too, for debugging).
+                   strict: bool = False, booklet: bool = False,
+                   images: dict | None = None) -> tuple[EditionResult, dict[Path, bytes]]:
+    """Lay out and finish one edition: what it produced, and the files to write (the PDF first).
 
-    `images` is WeasyPrint's image cache, shared by the editions of one build in one process.
+    Writes the HTML too when asked, for debugging. `images` holds WeasyPrint's image caches, one per
+    profile, shared by the editions of one build in one process.
     """
+    from .impose import impose
+
     started = time.perf_counter()
     document = edition_html(project, dataset, edition)
     target = project.output_path(edition)
     if html:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.with_suffix(".html").write_text(document, encoding="utf-8")
-    sheets = stylesheets(project, edition.format)
-    rendered = render_pdf(document, dataset.data_dir, [*sheets, _edition_css(edition)],
-                          [project.root, project.theme_dir], project.settings.allowed_hosts, font_families(sheets),
-                          images)
+    sheets = stylesheets(project, edition.format, edition.kind)
+    profile = setup(project, edition, sheets)
+    rendered = render_pdf(document, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],
+                          [project.root, project.theme_dir, *profile.roots], project.settings.allowed_hosts,
+                          font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
+                          prepare=profile.prepare, pdf_options=profile.pdf_options)
     if strict and rendered.warnings:
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
                                      f"{target.name} was not written (--strict)."]))
+    settings = project.settings.print if edition.profile == "print" else project.settings.web
+    pdf = rendered.pdf
+    files = {target: pdf}
+    blanks = 0
+    if booklet or settings.booklet:
+        imposed = impose(pdf, creep_mm=getattr(settings, "creep_mm", 0.0), marks=edition.profile == "print")
+        files[target.with_name(f"{target.stem}-booklet.pdf")] = imposed.pdf
+        blanks = imposed.blanks_added
+    if edition.profile == "web" and settings.thumbnail_width:
+        files[target.with_name(f"{target.stem}-cover.jpg")] = cover_thumbnail(pdf, settings.thumbnail_width)
+    # A booklet of a web PDF is for an office printer: neither a print shop's PDF nor a newsletter's.
+    checked = [path for path in files if path.suffix == ".pdf" and (path == target or edition.profile == "print")]
+    reports = [_preflight(project, edition, path, files[path]) for path in checked]
     result = EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings,
-                           rendered.notes_pages)
-    return result, rendered.pdf
+                           rendered.notes_pages, list(files)[1:], blanks, reports)
+    return result, files

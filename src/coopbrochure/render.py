@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,11 +23,22 @@ class Rendered:
     notes_pages: list[int]  # pages left empty so that a section starts on its side (set as ruled notes pages)
 
 
-def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = ()):
-    """A URL fetcher for `data:` URLs, files inside `allowed_roots` and http(s) from `allowed_hosts`; nothing else."""
-    from weasyprint.urls import URLFetcher
+Prepare = Callable[[Path], "tuple[bytes, str] | None"]  # a file's content as a profile needs it, and its type
+
+
+def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), prepare: Prepare | None = None):
+    """A URL fetcher for `data:` URLs, files inside `allowed_roots` and http(s) from `allowed_hosts`; nothing else.
+
+    `prepare` may replace a file's content (an image converted for print, for instance).
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     roots = [root.resolve() for root in allowed_roots]
+
+    class PreparedResponse(URLFetcherResponse):
+        """Prepared content under its file's URL: no path, so WeasyPrint cannot read the original file instead."""
+
+        path = None
 
     class SandboxedFetcher(URLFetcher):
         def fetch(self, url, headers=None):
@@ -39,33 +50,52 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = ()):
                     and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in roots)))
             if not allowed:
                 raise ValueError(f"refused {url}: only files inside the project and the theme may be used")
+            prepared = prepare(Path(unquote(parsed.path))) if prepare and parsed.scheme == "file" else None
+            if prepared is not None:
+                body, media_type = prepared
+                return PreparedResponse(url, body, {"Content-Type": media_type})
             return super().fetch(url, headers)
 
     protocols = ("file", "data", "http", "https") if allowed_hosts else ("file", "data")
     return SandboxedFetcher(allowed_protocols=protocols, allow_redirects=False)
 
 
-def render_pdf(html: str, base_dir: Path, stylesheets: list[Path | str], allowed_roots: list[Path],
-               allowed_hosts: list[str], font_families: set[str], images: dict | None = None) -> Rendered:
+Stylesheet = Path | str | tuple[str, Path]  # a file, CSS text, or CSS text read from (and relative to) a file
+
+
+def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed_roots: list[Path],
+               allowed_hosts: list[str], font_families: set[str], images: dict | None = None, *,
+               prepare: Prepare | None = None, pdf_options: dict | None = None) -> Rendered:
     """Lay out `html` with WeasyPrint; the PDF stays in memory until it is complete.
 
-    `stylesheets` are files, or CSS text (str) that the edition adds; `images` is WeasyPrint's image
-    cache: pass the same dict to reuse decoded images across editions.
+    `stylesheets` are files, or CSS text that the edition adds or converted; `images` is WeasyPrint's
+    image cache: pass the same dict to reuse decoded images across editions of one profile.
+    `pdf_options` go to WeasyPrint's `write_pdf` (PDF variant, image resolution...).
     """
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
     fonts = FontConfiguration()
-    fetcher = sandboxed_fetcher(allowed_roots, allowed_hosts)
+    colour_profiles: dict = {}  # filled by @color-profile rules, for the output intent
+    fetcher = sandboxed_fetcher(allowed_roots, allowed_hosts, prepare)
+    shared = {"url_fetcher": fetcher, "font_config": fonts, "color_profiles": colour_profiles}
+
+    def css(sheet: Stylesheet):
+        if isinstance(sheet, tuple):
+            text, origin = sheet
+            return weasyprint.CSS(string=text, base_url=origin.as_uri(), **shared)
+        if isinstance(sheet, str):
+            return weasyprint.CSS(string=sheet, **shared)
+        return weasyprint.CSS(filename=str(sheet), **shared)
+
+    pdf_options = dict(pdf_options or {})
+    finisher = pdf_options.pop("finisher", None)
     with _captured_warnings() as warnings:
-        try:
+        try:  # images read the options (resolution, quality) when they are loaded, during layout
             document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[weasyprint.CSS(string=sheet, url_fetcher=fetcher, font_config=fonts)
-                             if isinstance(sheet, str) else
-                             weasyprint.CSS(filename=str(sheet), url_fetcher=fetcher, font_config=fonts)
-                             for sheet in stylesheets],
-                font_config=fonts, cache=images)
-            pdf = document.write_pdf()
+                stylesheets=[css(sheet) for sheet in stylesheets], font_config=fonts, color_profiles=colour_profiles,
+                cache=images, **pdf_options)
+            pdf = document.write_pdf(finisher=finisher, **pdf_options)
         except Exception as error:  # WeasyPrint's own failures must not reach the user as a traceback
             raise RenderError(f"WeasyPrint could not lay out this edition ({type(error).__name__}: {error}); "
                               "run with --debug for the traceback and report it") from error

@@ -25,7 +25,8 @@ def environment(project_templates: Path, theme_templates: Path) -> jinja2.Enviro
     return env
 
 
-def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path | None = None) -> str:
+def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path | None = None,
+                    entry: str = ENTRY_TEMPLATE) -> str:
     """Render the entry template; any template failure becomes a TemplateError naming file and line.
 
     File names in messages are relative to `root` (the project) where they are inside it.
@@ -33,7 +34,7 @@ def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path
     env.filters["inline"] = lambda text: inline(text, context["lang"])
     env.filters["markdown"] = lambda text: render(text, context["lang"])
     try:
-        return env.get_template(ENTRY_TEMPLATE).render(context)
+        return env.get_template(entry).render(context)
     except jinja2.TemplateSyntaxError as error:
         name = _shown(error.filename, root) if error.filename else error.name
         raise TemplateError(f"{name}:{error.lineno}: template syntax error: {error.message}") from error

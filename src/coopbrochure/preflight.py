@@ -1,0 +1,423 @@
+"""Preflight: check a finished PDF for print (PDF/X, CMYK, bleed, fonts, image resolution) or for the web (tags)."""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import groupby
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+from .pdfops import operations
+
+PROFILES = ("print", "web")
+MM = 72 / 25.4
+IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
+MAX_DEPTH = 12  # forms and patterns nested deeper are not followed (a guard against cycles)
+DEVICE_MODELS = {"/DeviceRGB": "rgb", "/RGB": "rgb", "/CalRGB": "rgb", "/DeviceCMYK": "cmyk", "/CMYK": "cmyk",
+                 "/DeviceGray": "gray", "/G": "gray", "/CalGray": "gray", "/Pattern": None}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem: on a page (1-based) or, with `page` None, in the document as a whole."""
+
+    page: int | None
+    severity: str  # "error" or "warning"
+    message: str  # plain language: what is wrong, then what to do
+
+
+@dataclass(frozen=True)
+class Report:
+    """What preflight found in one PDF, checked against one profile ("print" or "web")."""
+
+    path: Path
+    profile: str
+    pages: int
+    size_bytes: int
+    findings: list[Finding]
+    standard: str | None = None  # the PDF/X version (print) or PDF/UA part (web) the file claims
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == "warning"]
+
+    def ok(self, strict: bool = False) -> bool:
+        """No errors; with `strict`, no warnings either."""
+        return not self.errors and not (strict and self.warnings)
+
+    def summary(self) -> str:
+        parts = [self.profile, _plural(self.pages, "page"), _size(self.size_bytes), self.standard,
+                 _plural(len(self.errors), "error"), _plural(len(self.warnings), "warning")]
+        return f"{self.path.name}: " + ", ".join(part for part in parts if part)
+
+    def lines(self) -> list[str]:
+        return [f"{self.path.name}: " + (f"page {finding.page}: " if finding.page else "")
+                + f"{finding.severity}: {finding.message}" for finding in self.findings]
+
+
+def preflight(source: Path | bytes, profile: str, *, name: str | None = None, booklet: bool = False,
+              max_bytes: int | None = None, min_ppi: float = 300, low_ppi: float = 150) -> Report:
+    """Check a PDF (a file, or its bytes called `name`); an unreadable one gives a report with one error, never
+    an exception.
+
+    Forms, nested forms and tiling patterns are followed with the transformation in force, so an image's
+    resolution is measured at its placed size. The same words on several pages are reported once, on the
+    first of those pages. `booklet` means the file (in reading order, before imposition) will be
+    saddle-stitched, so its page count must be a multiple of four.
+    """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown preflight profile {profile!r}: use one of {', '.join(PROFILES)}")
+    in_memory = isinstance(source, bytes)
+    path, size = Path(name or "document.pdf") if in_memory else Path(source), 0
+    try:
+        data = source if in_memory else path.read_bytes()
+        size = len(data)
+        if b"%PDF-" not in data[:1024]:
+            raise ValueError("it does not start like a PDF")
+        reader = PdfReader(io.BytesIO(data))
+        findings, standard = _check_document(reader, profile, min_ppi, low_ppi)
+    except Exception as error:  # a missing, damaged or foreign file is a finding, not a crash
+        reason = (error.strerror if isinstance(error, OSError) else None) or str(error) or type(error).__name__
+        message = f"cannot be read as a PDF ({reason}): check the path, or build or export the file again"
+        return Report(path, profile, 0, size, [Finding(None, "error", message)])
+    pages = len(reader.pages)
+    if booklet and pages % 4:
+        findings.append(Finding(None, "error", f"{_plural(pages, 'page')} is not a multiple of four, which a "
+                                "saddle-stitched booklet needs: add "
+                                f"{_plural(-pages % 4, 'page')} or impose with blanks added"))
+    if max_bytes is not None and size > max_bytes:
+        actual, target = _size(size), _size(max_bytes)
+        if actual == target:
+            actual, target = f"{size:,} bytes", f"{max_bytes:,} bytes"
+        findings.append(Finding(None, "error", f"the file is {actual}, over the {target} target: lower the image "
+                                "resolution or JPEG quality, or use fewer fonts"))
+    return Report(path, profile, pages, size, findings, standard)
+
+
+def _check_document(reader: PdfReader, profile: str, min_ppi: float, low_ppi: float):
+    catalog, info = reader.trailer["/Root"], reader.metadata or {}
+    metadata = _get(catalog, "/Metadata")
+    xmp = metadata.get_data().decode("utf-8", "replace") if hasattr(metadata, "get_data") else ""
+    findings: list[Finding] = []
+    parsed: dict = {}
+    seen_resources: set = set()
+    for number, page in enumerate(reader.pages, start=1):
+        if profile == "web":  # no colour or resolution checks: the fonts the page's resources hold suffice
+            findings += [_unembedded(number, name)
+                         for name in sorted(_resource_fonts(_get(page, "/Resources"), seen_resources))]
+            continue
+        scan = _PageScan(reader, parsed)
+        try:
+            scan.content(operations(_stream_data(page.get("/Contents"))), _get(page, "/Resources"), IDENTITY,
+                         IDENTITY, 0)
+        except Exception as error:
+            findings.append(Finding(number, "warning", f"content could not be read ({error}): page partly checked"))
+        findings += [_unembedded(number, name) for name in sorted(scan.unembedded_fonts)]
+        if profile == "print":
+            findings += _image_findings(number, scan, min_ppi, low_ppi) + _rgb_findings(number, scan)
+            findings += _box_findings(number, page)
+    findings = _merge_repeats(findings)
+    if profile == "web":
+        part = _match(r"pdfuaid:part(?:>|\s*=\s*[\"'])\s*(\d)", xmp)
+        return findings + _web_findings(catalog, info, xmp), f"PDF/UA-{part}" if part else None
+    standard = _match(r"pdfxid:GTS_PDFXVersion(?:>|\s*=\s*[\"'])\s*([^<\"']+)", xmp) or _get(info, "/GTS_PDFXVersion")
+    findings += _output_intent_findings(catalog)
+    if not standard:
+        findings.append(Finding(None, "error", "no PDF/X identification: render with pdf_variant='pdf/x-4'"))
+    return findings, str(standard) if standard else None
+
+
+@dataclass
+class _PageScan:
+    """Walks a page's content, its forms and tiling patterns, with the transformation matrix in force."""
+
+    reader: PdfReader
+    parsed: dict  # parsed content of forms and patterns by object number, shared between pages
+    unembedded_fonts: set = field(default_factory=set)
+    images: dict = field(default_factory=dict)  # image -> (ppi, name, pixels, placed mm); the lowest ppi is kept
+    rgb: Counter = field(default_factory=Counter)  # RGB uses by kind
+    rgb_images: set = field(default_factory=set)
+
+    def content(self, operations, resources, ctm, base, depth):
+        """Walk content operators; `base` is the matrix patterns are defined in (the stream's own space)."""
+        resources, stack = _resolve(resources) or DictionaryObject(), []
+        for operands, operator in getattr(operations, "operations", operations or []):
+            if operator == b"q":
+                stack.append(ctm)
+            elif operator == b"Q" and stack:
+                ctm = stack.pop()
+            elif operator == b"cm" and len(operands) == 6:
+                ctm = _multiply(tuple(float(value) for value in operands), ctm)
+            elif operator == b"Do" and operands:
+                xobject = _get(resources, "/XObject", operands[0])
+                if _get(xobject, "/Subtype") == "/Image":
+                    self.image(str(operands[0]).lstrip("/"), _key(xobject), xobject, ctm, resources)
+                elif _get(xobject, "/Subtype") == "/Form":
+                    self.form(xobject, resources, ctm, depth)
+            elif operator == b"INLINE IMAGE":
+                self.image("inline image", None, operands.get("settings", {}), ctm, resources)
+            elif operator in (b"rg", b"RG") or (operator in (b"cs", b"CS") and operands
+                                                 and _model(operands[0], resources) == "rgb"):
+                self.rgb["colour setting"] += 1
+            elif operator in (b"scn", b"SCN") and operands and isinstance(operands[-1], NameObject):
+                pattern = _get(resources, "/Pattern", operands[-1])
+                if _get(pattern, "/PatternType") == 1:
+                    self.form(pattern, resources, base, depth)
+                else:
+                    self.shading(_get(pattern, "/Shading"), resources)
+            elif operator == b"sh" and operands:
+                self.shading(_get(resources, "/Shading", operands[0]), resources)
+            elif operator == b"Tf" and operands:
+                font = _get(resources, "/Font", operands[0])
+                if font is not None and not _is_embedded(font):
+                    self.unembedded_fonts.add(str(font.get("/BaseFont", operands[0])).lstrip("/"))
+
+    def form(self, stream, resources, ctm, depth):
+        """Walk a form's or tiling pattern's content, drawn with `ctm` (and its own /Matrix)."""
+        if depth < MAX_DEPTH:
+            inner = _multiply(_matrix(stream), ctm)
+            self.content(self.operations(stream), _get(stream, "/Resources") or resources, inner, inner, depth + 1)
+
+    def shading(self, shading, resources):
+        """RGB gradients, and CMYK gradients given three values per colour (a WeasyPrint defect)."""
+        model = _model(_get(shading, "/ColorSpace"), resources)
+        if model == "rgb" or (model == "cmyk" and 3 in _function_outputs(_get(shading, "/Function"))):
+            self.rgb["gradient"] += 1
+
+    def image(self, name, key, image, ctm, resources):
+        if True in (_get(image, "/ImageMask"), _get(image, "/IM")):  # a stencil mask has no colour or resolution
+            return
+        if _model(_get(image, "/ColorSpace") or _get(image, "/CS"), resources) == "rgb":
+            self.rgb_images.add(key or id(image))
+        width, height = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
+        pixels = (int(image.get("/Width", image.get("/W", 0))), int(image.get("/Height", image.get("/H", 0))))
+        if width < 0.01 or height < 0.01 or not all(pixels):
+            return
+        ppi, key = min(pixels[0] / (width / 72), pixels[1] / (height / 72)), key or (name, len(self.images))
+        if key not in self.images or ppi < self.images[key][0]:
+            self.images[key] = (ppi, name, pixels, (width / MM, height / MM))
+
+    def operations(self, stream):
+        key = _key(stream) or id(stream)
+        if key not in self.parsed:
+            self.parsed[key] = operations(_stream_data(stream))
+        return self.parsed[key]
+
+
+def _stream_data(contents) -> bytes:
+    """The decoded bytes of a content stream, or of an array of them (a page's /Contents may be either)."""
+    contents = contents.get_object() if contents is not None else None
+    if isinstance(contents, ArrayObject):
+        return b"\n".join(_stream_data(part) for part in contents)
+    return contents.get_data() if hasattr(contents, "get_data") else b""
+
+
+def _image_findings(page: int, scan: _PageScan, min_ppi: float, low_ppi: float) -> list[Finding]:
+    return [Finding(page, "error" if ppi < low_ppi else "warning",
+                    f"image '{name}' ({pixels[0]}×{pixels[1]} px, placed at {width:.0f}×{height:.0f} mm) is {ppi:.0f} "
+                    f"ppi at its placed size ({min_ppi:.0f} needed for print): use a larger image or place it smaller")
+            for ppi, name, pixels, (width, height) in sorted(scan.images.values(), key=lambda entry: entry[0])
+            if ppi < min_ppi]
+
+
+def _rgb_findings(page: int, scan: _PageScan) -> list[Finding]:
+    uses = scan.rgb + Counter({"image": len(scan.rgb_images)})
+    detail = ", ".join(_plural(count, kind) for kind, count in sorted(uses.items()))
+    return [Finding(page, "error", f"RGB colour ({detail}): print needs CMYK; use device-cmyk() colours, solid "
+                                   "colours instead of gradients, and CMYK images")] if uses else []
+
+
+def _box_findings(page: int, page_object) -> list[Finding]:
+    missing = [box[1:] for box in ("/TrimBox", "/BleedBox") if box not in page_object]
+    if missing:
+        return [Finding(page, "error", f"no {' and no '.join(missing)}: set a bleed in @page (e.g. `bleed: 3mm`) "
+                        "so that the print shop knows where to trim")]
+    trim, media, bleed = (_box(page_object, name) for name in ("/TrimBox", "/MediaBox", "/BleedBox"))
+    sides = {"left": trim[0] - max(media[0], bleed[0]), "bottom": trim[1] - max(media[1], bleed[1]),
+             "right": min(media[2], bleed[2]) - trim[2], "top": min(media[3], bleed[3]) - trim[3]}
+    none = [side for side, extent in sides.items() if extent / MM < 0.05]
+    if none:
+        return [Finding(page, "error", f"no bleed at the {', '.join(none)}: colour and images that reach the edge "
+                        "need 3 mm beyond the trim; set `bleed: 3mm` in @page")]
+    thinnest = min(sides, key=sides.get)
+    return [Finding(page, "warning", f"bleed is only {sides[thinnest] / MM:.1f} mm at the {thinnest} (3 mm needed): "
+                    "set `bleed: 3mm` in @page")] if sides[thinnest] / MM < 2.95 else []
+
+
+def _output_intent_findings(catalog) -> list[Finding]:
+    intents = [_resolve(intent) for intent in _get(catalog, "/OutputIntents") or []]
+    pdfx = [intent for intent in intents if isinstance(intent, DictionaryObject) and intent.get("/S") == "/GTS_PDFX"]
+    if not pdfx:
+        return [Finding(None, "error", "no PDF/X output intent: render with pdf_variant='pdf/x-4' and the print "
+                        "shop's CMYK profile as output intent")]
+    profile = _get(pdfx[0], "/DestOutputProfile")
+    data = profile.get_data() if hasattr(profile, "get_data") else b""
+    if profile is None or profile.get("/N") != 4 or data[36:40] != b"acsp" or data[16:20] != b"CMYK":
+        return [Finding(None, "error", "the PDF/X output intent has no CMYK ICC profile: use the print shop's "
+                        "CMYK profile (e.g. FOGRA39) as output intent")]
+    return []
+
+
+def _web_findings(catalog, info, xmp: str) -> list[Finding]:
+    root = _get(catalog, "/StructTreeRoot")
+    title = str(_get(info, "/Title") or "").strip() or _match(r"<dc:title>.*?<rdf:li[^>]*>\s*([^<]+?)\s*</", xmp)
+    missing_alt = _figures_without_alt(root) if root is not None else 0
+    errors = [
+        (_get(catalog, "/MarkInfo", "/Marked") != True,  # noqa: E712 (a pypdf BooleanObject)
+         "not marked as tagged (/MarkInfo): render with pdf_variant='pdf/ua-1'"),
+        (root is None, "no structure tree (tags) for screen readers: render with pdf_variant='pdf/ua-1'"),
+        (not str(_get(catalog, "/Lang") or "").strip(), "no document language: set lang on the <html> element"),
+        (not title, "no document title: set <title> in the HTML head"),
+        (missing_alt, f"{_plural(missing_alt, 'figure')} without alternative text: give every image an alt text")]
+    findings = [Finding(None, "error", message) for failed, message in errors if failed]
+    if _get(catalog, "/Outlines", "/First") is None:
+        findings.append(Finding(None, "warning", "no bookmarks: use headings (h1–h6) so that readers can navigate"))
+    return findings
+
+
+def _figures_without_alt(root) -> int:
+    role_map, missing, seen, stack = _get(root, "/RoleMap") or {}, 0, set(), [root.get("/K")]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+        node = _resolve(node)
+        if isinstance(node, ArrayObject):
+            stack.extend(node)
+        elif isinstance(node, DictionaryObject) and node.get("/Type") not in ("/MCR", "/OBJR"):
+            role = node.get("/S")
+            missing += role_map.get(role, role) == "/Figure" and not str(_get(node, "/Alt") or "").strip()
+            stack.append(node.get("/K"))
+    return missing
+
+
+def _merge_repeats(findings: list[Finding]) -> list[Finding]:
+    """Findings with the same words on several pages become one, on the first page, naming the others."""
+    pages: dict[tuple[str, str], list[int]] = {}
+    for finding in findings:
+        pages.setdefault((finding.severity, finding.message), []).append(finding.page)
+    merged = []
+    for finding in findings:
+        others = pages[finding.severity, finding.message]
+        if finding.page is None or len(others) == 1:
+            merged.append(finding)
+        elif others[0] == finding.page:
+            merged.append(Finding(finding.page, finding.severity, f"{finding.message} (also on {_ranges(others[1:])})"))
+    return merged
+
+
+def _ranges(numbers: list[int]) -> str:
+    runs = [[number for _, number in run] for _, run in groupby(enumerate(numbers), lambda pair: pair[1] - pair[0])]
+    return ("page " if len(numbers) == 1 else "pages ") + ", ".join(
+        f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs)
+
+
+def _unembedded(page: int, name: str) -> Finding:
+    return Finding(page, "error", f"font '{name}' is not embedded: use a font file (@font-face), not a system or "
+                                  "standard font")
+
+
+def _resource_fonts(resources, seen: set) -> set[str]:
+    """Names of the fonts that are not embedded among the resources of a page and of its forms (each walked once)."""
+    resources = _resolve(resources)
+    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        return set()
+    seen.add(id(resources))
+    names = {str(_resolve(font).get("/BaseFont", key)).lstrip("/")
+             for key, font in (_get(resources, "/Font") or {}).items() if not _is_embedded(_resolve(font))}
+    for xobject in (_get(resources, "/XObject") or {}).values():
+        if _get(xobject, "/Subtype") == "/Form":
+            names |= _resource_fonts(_get(xobject, "/Resources"), seen)
+    return names
+
+
+def _is_embedded(font) -> bool:
+    descendants = _get(font, "/DescendantFonts")
+    descriptor = _get(_resolve(descendants[0]) if descendants else font, "/FontDescriptor") or {}
+    return font.get("/Subtype") == "/Type3" or any(key in descriptor for key in FONT_FILES)
+
+
+def _model(space, resources, depth: int = 0) -> str | None:
+    """"rgb", "cmyk", "gray" or None (other or unknown) for a colour space; Indexed and Pattern give their base's."""
+    space = _resolve(space)
+    if isinstance(space, NameObject):
+        if space in DEVICE_MODELS or depth > 4:
+            return DEVICE_MODELS.get(space)
+        return _model(_get(resources, "/ColorSpace", space), resources, depth + 1)
+    if not isinstance(space, ArrayObject) or not space or depth > 4:
+        return None
+    if space[0] == "/ICCBased":
+        return {1: "gray", 3: "rgb", 4: "cmyk"}.get(_get(_resolve(space[1]), "/N"))
+    if space[0] in ("/Indexed", "/I", "/Pattern") and len(space) > 1:
+        return _model(space[1], resources, depth + 1)
+    return DEVICE_MODELS.get(space[0])
+
+
+def _function_outputs(function) -> list[int]:
+    """How many values a shading's functions (and their sub-functions) give."""
+    function = _resolve(function)
+    if isinstance(function, ArrayObject):
+        return [count for item in function for count in _function_outputs(item)]
+    if not isinstance(function, DictionaryObject):
+        return []
+    counts = [len(_get(function, key)) for key in ("/C0", "/C1") if _get(function, key) is not None]
+    counts += [len(_get(function, "/Range")) // 2] if _get(function, "/Range") is not None else []
+    return counts + _function_outputs(_get(function, "/Functions"))
+
+
+def _multiply(m, n):
+    """The product m × n of two PDF matrices [a b c d e f]: m applied first."""
+    return (m[0] * n[0] + m[1] * n[2], m[0] * n[1] + m[1] * n[3], m[2] * n[0] + m[3] * n[2],
+            m[2] * n[1] + m[3] * n[3], m[4] * n[0] + m[5] * n[2] + n[4], m[4] * n[1] + m[5] * n[3] + n[5])
+
+
+def _matrix(obj):
+    matrix = _get(obj, "/Matrix")
+    return tuple(float(value) for value in matrix) if matrix and len(matrix) == 6 else IDENTITY
+
+
+def _box(page, name):
+    left, bottom, right, top = (float(value) for value in _get(page, name))
+    return min(left, right), min(bottom, top), max(left, right), max(bottom, top)
+
+
+def _match(pattern: str, text: str) -> str | None:
+    found = re.search(pattern, text, re.DOTALL)
+    return found.group(1).strip() if found else None
+
+
+def _get(obj, *keys):
+    """The value at a path of keys, indirect objects resolved on the way; None where the path ends."""
+    for key in keys:
+        obj = _resolve(obj.get(key)) if isinstance(obj, dict) else None
+    return obj
+
+
+def _resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def _key(obj):
+    reference = getattr(obj, "indirect_reference", None)
+    return (reference.idnum, reference.generation) if reference is not None else None
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _size(size: int) -> str:
+    return f"{size / 1e6:.1f} MB" if size >= 1e5 else f"{size / 1e3:.0f} kB"
