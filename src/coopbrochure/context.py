@@ -1,4 +1,4 @@
-"""The template context of one edition: texts rendered in its language, values formatted, timelines built."""
+"""The template context of one edition: texts rendered in its language, values formatted, graphics drawn."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from typing import Any
 from markupsafe import Markup
 
 from .config import PAGE_SIZES_MM, Edition
+from .graphics import Graphic, Graphics
 from .i18n import Formatter, labels
-from .localize import localize
 from .loader import Dataset, Text
+from .localize import localize
 from .markup import render, segments
 from .model import Country, FrontMatter
 
@@ -32,31 +33,30 @@ class RenderedText:
 
 
 @dataclass(frozen=True)
-class Event:
-    year: int
-    text: str
-    kind: str  # "agreement", "programme" or "end"
-
-
-@dataclass(frozen=True)
 class CountryChapter:
+    """A country chapter: the country in the edition's language, its intro, and its graphics (None when absent)."""
+
     id: str
     country: Country
     intro: Markup
-    timeline: list[Event]
+    map: Graphic | None
+    timeline: Graphic | None
+    portfolio: Graphic | None
 
 
 def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, languages: list[str],
-                    allow_html: bool = False) -> dict[str, Any]:
+                    allow_html: bool = False, palette: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything the templates may use for one edition; StrictUndefined catches anything else."""
     lang = edition.lang
     width, height = PAGE_SIZES_MM[edition.format]
     fmt = Formatter(lang)
     text = functools.partial(_render_text, lang=lang, allow_html=allow_html)
     countries = [_named(localize(country, lang, fallback), fmt) for country in dataset.countries]
+    graphics = Graphics(fmt, edition.format, palette or {}, web=edition.profile == "web")
     return {
         "lang": lang,
         "edition": edition,
+        "palette": palette or {},
         "page": {"format": edition.format, "width_mm": width, "height_mm": height},
         "t": labels(lang),
         "fmt": fmt,
@@ -65,7 +65,8 @@ def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, langua
         "editorial": text(dataset.editorial[lang], ident="editorial"),
         "intro": text(dataset.intro[lang], ident="dossier"),
         "articles": [text(article[lang], ident=f"article-{article[lang].name}") for article in dataset.articles],
-        "countries": [_chapter(country, lang, allow_html) for country in countries],
+        "countries": [_chapter(country, lang, allow_html, graphics) for country in countries],
+        "region_map": graphics.region(countries),
     }
 
 
@@ -85,18 +86,6 @@ def _render_text(text: Text, *, lang: str, allow_html: bool, ident: str) -> Rend
     return RenderedText(ident, meta, parts)
 
 
-def _chapter(country: Country, lang: str, allow_html: bool) -> CountryChapter:
+def _chapter(country: Country, lang: str, allow_html: bool, graphics: Graphics) -> CountryChapter:
     return CountryChapter(f"country-{country.iso.lower()}", country, render(country.intro, lang, allow_html),
-                          timeline(country, lang))
-
-
-def timeline(country: Country, lang: str) -> list[Event]:
-    """Agreements, programme starts and the end of governmental cooperation, in year order."""
-    t = labels(lang)
-    events = [Event(item.year, item.kind, "agreement") for item in country.agreements]
-    events += [Event(item.start, f"{item.acronym} – {item.name}" if item.acronym else item.name, "programme")
-               for item in country.programmes if item.start]
-    if country.governmental_end:
-        events.append(Event(country.governmental_end, t["governmental_end"], "end"))
-    order = {"agreement": 0, "programme": 1, "end": 2}
-    return sorted(events, key=lambda event: (event.year, order[event.kind]))
+                          graphics.locator(country), graphics.timeline(country), graphics.portfolio(country))

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from typing import Annotated, Any
-
-from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator, model_validator
+from pydantic import (
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import InitErrorDetails, PydanticCustomError, ValidationError
 
 from .config import LANGUAGES, Strict
+from .maps import outside
 
 Year = int
 
@@ -97,6 +104,7 @@ class Issue(Strict):
 
 class Cover(Strict):
     image: str = Field(description="Cover artwork, relative to the data folder.")
+    image_alt: Localized | None = Field(None, description="What the image shows, for readers who cannot see it (required for web PDFs).")
     kicker: Localized | None = Field(None, description="Small line above the title, e.g. 'Dossier'.")
     teasers: list[Localized] = Field(default_factory=list, description="Short lines announcing what is inside.")
 
@@ -105,11 +113,13 @@ class Dossier(Strict):
     title: Localized
     intro: str = Field(description="Markdown file introducing the dossier and its region.")
     image: str | None = Field(None, description="Opener artwork, relative to the data folder.")
+    image_alt: Localized | None = Field(None, description="What the image shows, for readers who cannot see it (required for web PDFs).")
     articles: list[str] = Field(min_length=1, description="Article names: data/articles/<name>.md, in order.")
 
 
 class BackCover(Strict):
     image: str | None = None
+    image_alt: Localized | None = Field(None, description="What the image shows, for readers who cannot see it (required for web PDFs).")
     text: Localized | None = Field(None, description="Markdown shown on the back cover.")
 
 
@@ -121,9 +131,10 @@ class Publication(Strict):
     title: Localized
     subtitle: Localized | None = None
     issue: Issue
-    cover: Cover
-    editorial: str = Field(description="Markdown file with the editorial.")
-    dossier: Dossier
+    cover: Cover | None = Field(None, description="The dossier's cover (required to build the dossier).")
+    editorial: str | None = Field(None, description="Markdown file with the editorial (required to build the dossier).")
+    dossier: Dossier | None = Field(None, description="The dossier's title, introduction and articles (required to "
+                                                      "build the dossier).")
     countries: list[str] = Field(min_length=1, description="Country names: data/countries/<name>.yaml, in order.")
     colophon: Colophon
     contacts: list[Contact] = Field(default_factory=list)
@@ -138,11 +149,30 @@ class Agreement(Strict):
     _check_year = field_validator("year")(_year)
 
 
+class Location(Strict):
+    """A point on the map, in decimal degrees: south and west are negative."""
+
+    lat: float = Field(ge=-90, le=90, description="Latitude, e.g. -12.05 for Lima.")
+    lon: float = Field(ge=-180, le=180, description="Longitude, e.g. -77.04 for Lima.")
+
+
+class CapitalLocation(Location):
+    name: Localized | None = Field(None, description="Label on the map when it differs from `capital`, e.g. 'La Paz'.")
+
+
+class Place(Location):
+    """A programme region or town marked on the country's locator map."""
+
+    name: Localized = Field(description="Label on the map, e.g. 'Cusco'.")
+
+
 class Programme(Strict):
     acronym: Localized | None = None
     name: Localized
     partner: Localized | None = None
     regions: list[Localized] = Field(default_factory=list)
+    places: list[Place] = Field(default_factory=list, description="Regions or towns of the programme to mark on the "
+                                                                  "locator map, with their coordinates.")
     budget: float | None = Field(None, ge=0, description="Budget in euro.")
     start: Year | None = None
     end: Year | None = None
@@ -169,6 +199,43 @@ class KeyFigure(Strict):
     source: Localized = Field(description="Where the figure comes from, with its date.")
 
 
+Channel = Literal["governmental", "non_governmental", "multilateral", "humanitarian"]
+
+
+class ChannelAmount(Strict):
+    channel: Channel = Field(description="governmental, non_governmental, multilateral or humanitarian.")
+    amount: float = Field(ge=0, description="Amount in euro.")
+
+
+class Portfolio(Strict):
+    """Belgium's portfolio in one year, split by channel: drawn as a stacked bar in the country chapter."""
+
+    year: Year
+    channels: list[ChannelAmount] = Field(min_length=1)
+    total: float | None = Field(None, gt=0, description="Total in euro; defaults to the sum of the channels. "
+                                                        "A larger total leaves the rest unallocated.")
+    source: Localized = Field(description="Where the figures come from.")
+
+    _check_year = field_validator("year")(_year)
+
+    @field_validator("channels")
+    @classmethod
+    def _channels_once(cls, channels: list[ChannelAmount]) -> list[ChannelAmount]:
+        seen = [item.channel for item in channels]
+        if twice := sorted({channel for channel in seen if seen.count(channel) > 1}):
+            raise ValueError(f"channel '{twice[0]}' is listed more than once")
+        if not sum(item.amount for item in channels):
+            raise ValueError("the channels add up to nothing; give at least one amount above 0")
+        return channels
+
+    @model_validator(mode="after")
+    def _parts_fit(self) -> Portfolio:
+        parts = sum(item.amount for item in self.channels)
+        if self.total is not None and parts > self.total * (1 + 1e-9):
+            raise ValueError(f"the channels add up to {parts:,.0f}, more than the total {self.total:,.0f}")
+        return self
+
+
 class DonorRank(Strict):
     rank: int = Field(ge=1)
     note: Localized | None = Field(None, description="e.g. 'na de VS, Japan, Duitsland en Canada'.")
@@ -181,6 +248,7 @@ class Country(Strict):
     iso: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code, e.g. PE.")
     capital: Localized
     image: str | None = Field(None, description="Chapter opener artwork, relative to the data folder.")
+    image_alt: Localized | None = Field(None, description="What the image shows, for readers who cannot see it (required for web PDFs).")
     intro: Localized = Field(description="Markdown text opening the chapter.")
     income_category: Localized
     cooperation_since: Year
@@ -192,8 +260,29 @@ class Country(Strict):
     programmes: list[Programme] = Field(default_factory=list)
     actors: list[Actor] = Field(default_factory=list)
     key_figures: list[KeyFigure] = Field(default_factory=list)
+    capital_location: CapitalLocation | None = Field(None, description="Where the capital is: marked on the "
+                                                                       "locator map.")
+    portfolio: Portfolio | None = Field(None, description="Belgium's portfolio by channel: a chart in the chapter.")
 
     _check_years = field_validator("cooperation_since", "governmental_end")(_year)
+
+    @field_validator("capital_location")
+    @classmethod
+    def _capital_in_country(cls, value: CapitalLocation | None, info: ValidationInfo) -> CapitalLocation | None:
+        if value is not None and (problem := outside(info.data.get("iso", ""), value.lat, value.lon)):
+            raise ValueError(problem)
+        return value
+
+    @field_validator("programmes")
+    @classmethod
+    def _places_in_country(cls, programmes: list[Programme], info: ValidationInfo) -> list[Programme]:
+        errors = [InitErrorDetails(type=PydanticCustomError("value_error", "{error}", {"error": problem}),
+                                   loc=(index, "places", number), input=place.model_dump())
+                  for index, programme in enumerate(programmes) for number, place in enumerate(programme.places)
+                  if (problem := outside(info.data.get("iso", ""), place.lat, place.lon))]
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
+        return programmes
 
 
 class Figure(Strict):
@@ -201,7 +290,8 @@ class Figure(Strict):
     image: str
     caption: str
     credit: str | None = None
-    alt: str | None = Field(None, description="Description for readers who cannot see the image.")
+    alt: str | None = Field(None, description="What the image shows, for readers who cannot see it (required for "
+                                              "web PDFs).")
 
 
 class Quote(Strict):
