@@ -8,9 +8,8 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from coopbrochure.config import builtin_theme_dir
+from coopbrochure.config import LANGUAGES, builtin_theme_dir
 from coopbrochure.errors import TemplateError
-from coopbrochure.config import LANGUAGES
 from coopbrochure.i18n import Formatter, labels
 from coopbrochure.markup import render, segments, split_front_matter
 from coopbrochure.model import Country
