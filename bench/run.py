@@ -1,95 +1,93 @@
-"""Benchmarks of coopbrochure, as ratios against a baseline measured in the same run (not part of the tests).
+"""Benchmarks of coopbrochure (issue 8, part 1 a–f), as ratios against baselines measured in the same run.
 
-Usage: .venv/bin/python bench/run.py [--runs N] [--only NAME ...]
-Prints a table, and writes bench/results.json and bench/RESULTS.md.
+Usage: .venv/bin/python bench/run.py [--runs N] [--heavy-runs N] [--quick] [--only NAME ...]
+Prints a table, and writes bench/results.json and bench/RESULTS.md. Not part of the tests.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
-import os
-import platform
-import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-COMMAND = [sys.executable, "-m", "coopbrochure"]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import benchmarks  # noqa: E402
+import report  # noqa: E402
+from common import BENCH, CpuWatch, describe, machine  # noqa: E402
+
+ORDER = ("startup", "overhead", "scaling", "images", "matrix", "rebuild")
 
 
-def copy_sample(folder: Path) -> Path:
-    project = folder / "sample"
-    project.mkdir()
-    shutil.copy(REPO / "coopbrochure.yaml", project)
-    shutil.copytree(REPO / "data", project / "data")
-    return project
+def settings_from(arguments: argparse.Namespace) -> dict:
+    if arguments.quick:
+        settings = {"runs": 1, "heavy_runs": 1, "image_runs": 1, "pages": (16, 64), "photos": 10,
+                    "overhead_editions": ("nl-a4-web",)}
+    else:
+        settings = {"runs": 3, "heavy_runs": 1, "image_runs": 1, "pages": synth_pages(),
+                    "photos": 30, "overhead_editions": ("nl-a4-web", "nl-a4-print")}
+    for key in ("runs", "heavy_runs", "image_runs"):
+        if getattr(arguments, key) is not None:
+            settings[key] = getattr(arguments, key)
+    settings["quick"] = arguments.quick
+    return settings
 
 
-def timed(arguments: list[str], cwd: Path) -> float:
-    started = time.perf_counter()
-    subprocess.run([*COMMAND, *arguments], cwd=cwd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started
+def synth_pages() -> tuple[int, ...]:
+    import synth
 
-
-def median(runs: int, measure) -> float:
-    return statistics.median(measure() for _ in range(runs))
-
-
-def bench_matrix(work: Path, runs: int) -> dict:
-    """The six-edition build in parallel (default --jobs) against the same build with --jobs 1."""
-    project = copy_sample(work)
-    parallel = median(runs, lambda: timed(["build", "--force"], project))
-    serial = median(runs, lambda: timed(["build", "--force", "--jobs", "1"], project))
-    return {"parallel_s": parallel, "jobs_1_s": serial, "ratio": parallel / serial, "target": "<= 0.65"}
-
-
-def bench_rebuild(work: Path, runs: int) -> dict:
-    """A build with nothing changed, and one after editing one Markdown file, against a full build."""
-    project = copy_sample(work)
-    full = median(runs, lambda: timed(["build", "--force"], project))
-    nothing = median(runs, lambda: timed(["build"], project))
-    article = project / "data/articles/water-voor-iedereen.fr.md"
-
-    def one_text_changed() -> float:
-        article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
-        return timed(["build"], project)
-
-    one = median(runs, one_text_changed)
-    return {"full_s": full, "nothing_changed_s": nothing, "nothing_changed_ratio": nothing / full,
-            "one_markdown_changed_s": one, "one_markdown_changed_ratio": one / full,
-            "target": "nothing changed < 0.10 x full"}
-
-
-BENCHMARKS = {"matrix": bench_matrix, "rebuild": bench_rebuild}
-
-
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}"
+    return synth.PAGES
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported")
-    parser.add_argument("--only", nargs="*", choices=sorted(BENCHMARKS), help="run only these benchmarks")
+    parser.add_argument("--runs", type=int, help="runs of each light measurement; the median is reported (default 3)")
+    parser.add_argument("--heavy-runs", type=int, help="runs of the full matrix, the one-text rebuild and the "
+                                                       "largest publication (default 1)")
+    parser.add_argument("--image-runs", type=int, help="runs of each 30-photo build and its baseline (default 1)")
+    parser.add_argument("--quick", action="store_true", help="one run each, smaller publications and 10 photos: "
+                                                              "a smoke test, not for the targets")
+    parser.add_argument("--only", nargs="*", choices=ORDER, help="run only these benchmarks")
+    parser.add_argument("--keep", action="store_true", help="keep the generated projects (the folder is printed)")
     arguments = parser.parse_args()
-    results = {"machine": machine(), "runs": arguments.runs, "benchmarks": {}}
-    for name in arguments.only or BENCHMARKS:
-        with tempfile.TemporaryDirectory(prefix=f"coopbrochure-bench-{name}-") as work:
-            results["benchmarks"][name] = BENCHMARKS[name](Path(work), arguments.runs)
-        print(f"{name:10} " + "  ".join(f"{key}={value:.3f}" if isinstance(value, float) else f"{key}={value}"
-                                       for key, value in results["benchmarks"][name].items()), flush=True)
-    (REPO / "bench/results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    lines = ["# Benchmark results", "", f"Machine: {results['machine']}; median of {arguments.runs} runs.", "",
-             "| benchmark | measure | value |", "| --- | --- | --- |"]
-    for name, values in results["benchmarks"].items():
-        lines += [f"| {name} | {key} | {value:.3f} |" if isinstance(value, float) else f"| {name} | {key} | {value} |"
-                  for key, value in values.items()]
-    (REPO / "bench/RESULTS.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    settings = settings_from(arguments)
+    info = machine()
+    print(f"machine: {describe(info)}", flush=True)
+    results = {"date": datetime.datetime.now().isoformat(timespec="seconds"), "machine": info,
+               "machine_description": describe(info), "settings": settings, "benchmarks": {}}
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="coopbrochure-bench-"))
+    try:
+        for name in arguments.only or ORDER:
+            mark, watch = time.perf_counter(), CpuWatch()
+            folder = work / name
+            folder.mkdir()
+            if name == "rebuild":
+                outcome = benchmarks.rebuild(folder, settings, results["benchmarks"].get("matrix"))
+            else:
+                outcome = getattr(benchmarks, name)(folder, settings)
+            outcome["benchmark_s"] = time.perf_counter() - mark
+            outcome["other_processes_cores"] = watch.others_cores()
+            results["benchmarks"][name] = outcome
+            for line in report.console_lines(name, outcome):
+                print(line, flush=True)
+    finally:
+        if arguments.keep:
+            print(f"generated projects kept in {work}")
+        else:
+            import shutil
+
+            shutil.rmtree(work, ignore_errors=True)
+    results["total_s"] = time.perf_counter() - started
+    for outcome in results["benchmarks"].values():
+        outcome.pop("project", None)  # a temporary folder, gone now
+    (BENCH / "results.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (BENCH / "RESULTS.md").write_text(report.markdown(results), encoding="utf-8")
+    print(f"\ntotal {results['total_s']:.0f} s; wrote bench/results.json and bench/RESULTS.md")
 
 
 if __name__ == "__main__":
