@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import (
@@ -17,8 +18,9 @@ from pypdf.generic import (
     TextStringObject,
 )
 
-import coopbrochure
+from coopbrochure.cli import main
 from coopbrochure.preflight import Finding, Report, preflight
+from coopbrochure.prepress import BUNDLED_CMYK_PROFILE
 
 A5 = "0 0 419.53 595.28"
 PIXEL_PNG = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwAD"
@@ -115,11 +117,9 @@ def with_output_intent(pdf: bytes, icc: bytes, components: int = 4) -> bytes:
     return buffer.getvalue()
 
 
-def cmyk_profile() -> Path | None:
-    """A real CMYK ICC profile: the one the package ships, or one in /tmp/prof; None if there is none."""
-    candidates = sorted((Path(coopbrochure.__file__).parent / "profiles").glob("*.icc"))
-    candidates += [Path("/tmp/prof/FOGRA39L.icc")]
-    return next((path for path in candidates if path.is_file()), None)
+def cmyk_profile() -> Path:
+    """A real CMYK ICC profile: the one the package ships."""
+    return BUNDLED_CMYK_PROFILE
 
 
 def messages(report: Report, page: int | None) -> str:
@@ -149,6 +149,16 @@ def test_images_in_nested_forms_and_patterns_are_measured_at_placed_size(bad_pri
     ppi = next(finding for finding in third if finding.message.startswith("image"))
     assert " is 288 ppi " in ppi.message and ppi.severity == "warning"
     assert any("RGB colour (1 gradient, 1 image)" in finding.message for finding in third)
+
+
+def test_the_command_exits_1_naming_page_and_problem(bad_print_pdf, tmp_path):
+    path = tmp_path / "bad.pdf"
+    path.write_bytes(bad_print_pdf.read_bytes())
+    result = CliRunner().invoke(main, ["preflight", str(path)])
+    assert result.exit_code == 1
+    assert "bad.pdf: print, 3 pages" in result.stdout
+    assert "bad.pdf: page 1: error: font 'Helvetica' is not embedded" in result.stderr
+    assert "bad.pdf: page 1: error: image 'Im3' (200×100 px, placed at 71×35 mm) is 72 ppi" in result.stderr
 
 
 def test_thresholds_are_parameters(bad_print_pdf):
@@ -186,8 +196,6 @@ def test_cmyk_pdf_with_crafted_output_intent_is_ok(tmp_path):
 
 def test_weasyprint_cmyk_print_pdf_is_ok(tmp_path):
     profile = cmyk_profile()
-    if profile is None:
-        pytest.skip("no CMYK ICC profile available")
     css = (f"@color-profile device-cmyk {{ src: url({profile.as_uri()}); components: cyan, magenta, yellow, black }}"
            + CMYK_CSS)
     path = tmp_path / "print.pdf"
