@@ -3,7 +3,7 @@ import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
@@ -297,7 +297,19 @@ def country_names(room: Room, shapes: dict, focus: list[str], names: dict[str, s
 
 def draw(prefix: str, focus: list[str], places: list[Place], names: dict[str, str], palette: dict[str, str],
          title: str, desc: str, width_mm: float, height_mm: float, fonts: str, margin: float) -> str:
-    """The SVG of a map framing the `focus` countries; shared by locator_map and region_map."""
+    """The SVG of a map framing the `focus` countries; shared by locator_map and region_map.
+
+    The same data draws the same map, so maps are kept per process: the editions of a build, a
+    preview's rebuilds and the fuzz tests place the labels of each map once.
+    """
+    return _drawn(prefix, tuple(focus), tuple(places), tuple(names.items()), tuple(palette.items()), title, desc,
+                  width_mm, height_mm, fonts, margin)
+
+
+@lru_cache(maxsize=64)
+def _drawn(prefix: str, focus: tuple[str, ...], places: tuple[Place, ...], names: tuple, palette: tuple, title: str,
+           desc: str, width_mm: float, height_mm: float, fonts: str, margin: float) -> str:
+    focus, places, names, palette = list(focus), list(places), dict(names), dict(palette)
     if missing := [key for key in PALETTE_KEYS if key not in palette]:
         raise ValueError(f"map {prefix}: the palette lacks {', '.join(missing)}")
     if unknown := [code for code in focus if code not in countries()]:
