@@ -89,8 +89,8 @@ def test_crop_marks_are_visible_outside_the_trim(print_pdf):
         document.close()
     bleed = round(3 * PT_PER_MM * scale)
     corner = image.crop((0, 0, bleed, bleed))
-    assert min(corner.getdata()) < 200, "a crop mark (a hairline, anti-aliased) is drawn in the top-left bleed"
-    assert min(image.crop((bleed + 8, bleed + 8, 2 * bleed, 2 * bleed)).getdata()) > 245, "nothing inside the trim"
+    assert corner.getextrema()[0] < 200, "a crop mark (a hairline, anti-aliased) is drawn in the top-left bleed"
+    assert image.crop((bleed + 8, bleed + 8, 2 * bleed, 2 * bleed)).getextrema()[0] > 245, "nothing inside the trim"
 
 
 def test_web_pdf_is_tagged_and_described(web_pdf):
@@ -129,7 +129,8 @@ def test_web_thumbnail_shows_the_cover(sample_project):
 
     with Image.open(sample_project / "output" / "andes-2013-nl-a4-web-cover.jpg") as thumbnail:
         assert thumbnail.width == 600 and thumbnail.height == round(600 * 297 / 210)
-        assert len(set(thumbnail.convert("RGB").resize((20, 20)).getdata())) > 50  # artwork, not a blank page
+        colours = thumbnail.convert("RGB").resize((20, 20)).getcolors(maxcolors=400)
+        assert len(colours) > 50  # artwork, not a blank page
 
 
 def test_every_sample_output_passes_preflight(sample_project):
