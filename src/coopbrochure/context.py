@@ -1,4 +1,4 @@
-"""The template context of one edition: texts rendered in its language, values formatted, graphics drawn."""
+"""The template context of one edition, dossier or fact sheet: texts rendered in its language, graphics drawn."""
 
 from __future__ import annotations
 
@@ -46,27 +46,45 @@ class CountryChapter:
 
 def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, languages: list[str],
                     allow_html: bool = False, palette: dict[str, str] | None = None) -> dict[str, Any]:
-    """Everything the templates may use for one edition; StrictUndefined catches anything else."""
-    lang = edition.lang
-    width, height = PAGE_SIZES_MM[edition.format]
-    fmt = Formatter(lang)
+    """Everything the dossier's templates may use for one edition; StrictUndefined catches anything else."""
+    context = _common(dataset, edition, fallback, languages)
+    lang, fmt = edition.lang, context["fmt"]
     text = functools.partial(_render_text, lang=lang, allow_html=allow_html)
     countries = [_named(localize(country, lang, fallback), fmt) for country in dataset.countries]
     graphics = Graphics(fmt, edition.format, palette or {}, web=edition.profile == "web")
-    return {
-        "lang": lang,
-        "edition": edition,
+    return context | {
         "palette": palette or {},
-        "page": {"format": edition.format, "width_mm": width, "height_mm": height},
-        "t": labels(lang),
-        "fmt": fmt,
-        "pub": localize(dataset.publication, lang, fallback),
-        "other_languages": [fmt.language_name(other) for other in languages if other != lang],
         "editorial": text(dataset.editorial[lang], ident="editorial"),
         "intro": text(dataset.intro[lang], ident="dossier"),
         "articles": [text(article[lang], ident=f"article-{article[lang].name}") for article in dataset.articles],
         "countries": [_chapter(country, lang, allow_html, graphics) for country in countries],
         "region_map": graphics.region(countries),
+    }
+
+
+def factsheet_context(dataset: Dataset, edition: Edition, *, fallback: str, languages: list[str],
+                      allow_html: bool = False, palette: dict[str, str] | None = None) -> dict[str, Any]:
+    """Everything factsheet.html.j2 may use: the chapter of the edition's country, with the publication's."""
+    context = _common(dataset, edition, fallback, languages)
+    country = next(country for country in dataset.countries if country.iso.lower() == edition.country)
+    country = _named(localize(country, edition.lang, fallback), context["fmt"])
+    graphics = Graphics(context["fmt"], "factsheet", palette or {}, web=edition.profile == "web")
+    return context | {"chapter": _chapter(country, edition.lang, allow_html, graphics)}
+
+
+def _common(dataset: Dataset, edition: Edition, fallback: str, languages: list[str]) -> dict[str, Any]:
+    """What every document's templates may use: the edition, its page, labels, formatter and publication."""
+    lang = edition.lang
+    width, height = PAGE_SIZES_MM[edition.format]
+    fmt = Formatter(lang)
+    return {
+        "lang": lang,
+        "edition": edition,
+        "page": {"format": edition.format, "width_mm": width, "height_mm": height},
+        "t": labels(lang),
+        "fmt": fmt,
+        "pub": localize(dataset.publication, lang, fallback),
+        "other_languages": [fmt.language_name(other) for other in languages if other != lang],
     }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .cache import BuildCache, edition_inputs
 from .check import check_project, font_families, stylesheets
 from .config import Edition, Project, load_project
-from .context import edition_context
+from .context import edition_context, factsheet_context
 from .errors import Problem, RenderError
 from .finish import cover_thumbnail
 from .i18n import labels
@@ -181,8 +181,6 @@ def edition_html(project: Project, dataset: Dataset, edition: Edition) -> str:
     options = {"fallback": settings.fallback, "languages": settings.languages, "allow_html": settings.allow_html,
                "palette": palette(project, edition, stylesheets(project, edition.format, edition.kind))}
     if edition.kind == "factsheet":
-        from .factsheet import factsheet_context
-
         return render_template(env, factsheet_context(dataset, edition, **options), project.root, "factsheet.html.j2")
     return render_template(env, edition_context(dataset, edition, **options), project.root)
 
