@@ -191,7 +191,9 @@ def _check_theme(project: Project, where: Location) -> Problem | None:
 
 
 def _check_icc(project: Project, where: Location) -> Problem | None:
-    """The print shop's profile must be a CMYK output profile inside the project (bytes 16-20 and 36-40 say so)."""
+    """The print shop's profile must be a CMYK output profile inside the project."""
+    from .prepress import icc_colour_space
+
     named = project.settings.print.icc_profile
     if named is None:
         return None
@@ -203,9 +205,10 @@ def _check_icc(project: Project, where: Location) -> Problem | None:
         header = path.read_bytes()[:40]
     except OSError:
         return Problem(where, key, f"no file {named}; correct the path or remove the key to use the bundled profile")
-    if len(header) < 40 or header[36:40] != b"acsp":
+    space = icc_colour_space(header)
+    if space is None:
         return Problem(where, key, f"{named} is not an ICC colour profile; ask the print shop for its .icc file")
-    if header[16:20] != b"CMYK":
-        return Problem(where, key, f"{named} describes {header[16:20].decode('latin-1').strip()} colour, not CMYK; "
+    if space != "CMYK":
+        return Problem(where, key, f"{named} describes {space} colour, not CMYK; "
                                    "the print PDF needs the print shop's CMYK output profile")
     return None

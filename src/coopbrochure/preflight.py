@@ -14,6 +14,7 @@ from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 from .pdfops import operations
+from .prepress import icc_colour_space
 
 PROFILES = ("print", "web")
 MM = 72 / 25.4
@@ -263,7 +264,7 @@ def _output_intent_findings(catalog) -> list[Finding]:
                         "shop's CMYK profile as output intent")]
     profile = _get(pdfx[0], "/DestOutputProfile")
     data = profile.get_data() if hasattr(profile, "get_data") else b""
-    if profile is None or profile.get("/N") != 4 or data[36:40] != b"acsp" or data[16:20] != b"CMYK":
+    if profile is None or profile.get("/N") != 4 or icc_colour_space(data) != "CMYK":
         return [Finding(None, "error", "the PDF/X output intent has no CMYK ICC profile: use the print shop's "
                         "CMYK profile (e.g. FOGRA39) as output intent")]
     return []

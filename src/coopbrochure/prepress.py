@@ -5,10 +5,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import io
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from .render import write_atomically
 
 BUNDLED_CMYK_PROFILE = Path(__file__).resolve().parent / "profiles" / "coopbrochure-fogra39.icc"
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
@@ -46,6 +47,13 @@ class Target:
 
 
 # ---- Colours -------------------------------------------------------------------------------------------
+
+def icc_colour_space(data: bytes) -> str | None:
+    """The colour space an ICC profile's header names ("CMYK", "RGB", "GRAY"...), or None if it is no profile."""
+    if len(data) < 40 or data[36:40] != b"acsp":
+        return None
+    return data[16:20].decode("latin-1").strip()
+
 
 @functools.cache
 def _rgb_to_cmyk(icc: Path):
@@ -177,7 +185,7 @@ def prepare_image(path: Path, target: Target, cache_dir: Path) -> tuple[bytes, s
         data, suffix, media_type = cmyk_svg(source.decode("utf-8"), target.icc).encode("utf-8"), ".svg", "image/svg+xml"
     else:
         data, suffix, media_type = _convert_raster(source, target)
-    _write_cache(cached_stem.with_suffix(suffix), data)
+    write_atomically(cached_stem.with_suffix(suffix), data)
     return data, media_type
 
 
@@ -233,13 +241,6 @@ def _save(image, kind: str, **options) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, kind, **options)
     return buffer.getvalue()
-
-
-def _write_cache(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(data)
-    os.replace(temporary, path)
 
 
 @functools.lru_cache(maxsize=8)

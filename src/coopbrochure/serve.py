@@ -64,14 +64,11 @@ def render_pages(pdf: bytes, width: int = 1000) -> tuple[list[bytes], list[tuple
 def pick_edition(project: Project, name: str | None) -> str:
     """The edition to preview: the first web one (else the first) named `name` or starting with it up to a dash
     (`fr-a5`, `factsheet-pe`); by default, of all the project's editions."""
-    from .pipeline import all_editions
+    from .pipeline import all_editions, select
 
-    editions = all_editions(project)
-    named = [edition for edition in editions if name is None or edition.name == name
-             or edition.name.startswith(f"{name}-")]
+    named = select(all_editions(project), names=(name,) if name else ())
     if not named:
-        raise click.UsageError(f"no edition '{name}' in this project; choose from "
-                               f"{', '.join(sorted(edition.name for edition in editions)) or 'none'}")
+        raise click.UsageError("this project builds no edition; check 'languages', 'formats' and 'documents'")
     return next((edition for edition in named if edition.profile == "web"), named[0]).name
 
 
