@@ -164,12 +164,14 @@ def preflight(pdf_files: tuple[Path, ...], profile: str | None, booklet: bool, m
       coopbrochure preflight output/andes-2013-nl-a4-print.pdf
       coopbrochure preflight any.pdf --profile web --max-size 1.5
     """
+    from .config import WebProfile
     from .preflight import preflight as check_pdf
 
     failed = 0
     for path in pdf_files:
         chosen = profile or ("web" if path.stem.endswith("-web") else "print")
-        max_bytes = round((max_size_mb or (2 if chosen == "web" else 0)) * 1_000_000) or None
+        target_mb = max_size_mb or (WebProfile().max_size_mb if chosen == "web" else None)
+        max_bytes = round(target_mb * 1_000_000) if target_mb else None
         report = check_pdf(path, chosen, booklet=booklet, max_bytes=max_bytes)
         click.echo(report.summary())
         for line in report.lines():
