@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -9,11 +11,13 @@ import sys
 import time
 from pathlib import Path
 
+import pypdf
 import pytest
 from click.testing import CliRunner
 from conftest import stray_files
 from pdfread import page_texts
 
+from coopbrochure import build
 from coopbrochure.cli import main
 
 HOSTNAME = Path("/etc/hostname")
@@ -176,3 +180,183 @@ def test_html_in_a_sample_text_is_printed_literally(built_sample):
     straight = text.translate(str.maketrans("‘’“”", "\"\"\"\""))
     assert "<script>alert(1)</script>" in text and '<imgsrc="file:///etc/hostname">' in straight
     _assert_no_hostname(text)
+
+
+# Hostile projects (issue 14): nothing outside the project is read, written or printed; no hang, no "internal error".
+
+def sentinel(tmp_path: Path, name: str = "outside.yaml") -> tuple[Path, str]:
+    """A file outside the project holding a random word that must never reach a PDF, a message or a write."""
+    word = "sentinel" + secrets.token_hex(8)
+    path = tmp_path / "elsewhere" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(f"name: {word}\niso: LA\nintro: {word}\n", encoding="utf-8")
+    return path, word
+
+
+def assert_nothing_leaked(project: Path, word: str, *outputs: str) -> None:
+    for pdf in (project / "output").glob("*.pdf") if (project / "output").is_dir() else ():
+        assert word not in " ".join(page_texts(pdf)), pdf.name
+    for text in outputs:
+        assert word not in text
+
+
+def test_planted_links_in_the_output_folder_never_redirect_a_write(minimal, tmp_path):
+    victim, word = sentinel(tmp_path, "victim.txt")
+    before = victim.read_bytes()
+    output = minimal / "output"
+    output.mkdir()
+    (output / "minimal-nl-a4-web.html").symlink_to(victim)
+    for pid in range(max(2, os.getpid() - 50), os.getpid() + 50):  # the old temporary names: .<pdf>.<pid>.tmp
+        (output / f".minimal-nl-a4-web.pdf.{pid}.tmp").symlink_to(victim)
+    result = CliRunner().invoke(main, ["build", str(minimal), "--html"])
+    assert victim.read_bytes() == before
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert "minimal-nl-a4-web.html: is a symbolic link" in result.stderr
+    (output / "minimal-nl-a4-web.html").unlink()
+    (output / "minimal-nl-a4-web.pdf").symlink_to(victim)
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert victim.read_bytes() == before
+    assert result.exit_code == 1 and "minimal-nl-a4-web.pdf: is a symbolic link" in result.stderr
+
+
+def test_the_output_folder_may_not_be_a_link(minimal, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (minimal / "output").symlink_to(tmp_path / "elsewhere")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("coopbrochure.yaml:1:1: output: output is a symbolic link")
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+def test_output_outside_the_project_only_when_the_project_file_says_so(minimal, tmp_path):
+    project_file = minimal / "coopbrochure.yaml"
+    project_file.write_text(project_file.read_text() + "output: ../pdfs\noutput_outside_project: true\n")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pdfs" / "minimal-nl-a4-web.pdf").is_file()
+
+
+@pytest.mark.parametrize("linked", ["data/countries/proefland.yaml", "data/publication.yaml"])
+def test_yaml_behind_a_link_is_not_read(minimal, tmp_path, linked):
+    outside, word = sentinel(tmp_path)
+    if linked == "data/publication.yaml":
+        outside.write_text((minimal / linked).read_text().replace("Een kleine publicatie", word), encoding="utf-8")
+    (minimal / linked).unlink()
+    (minimal / linked).symlink_to(outside)
+    for command in ("validate", "build"):
+        result = CliRunner().invoke(main, [command, str(minimal)])
+        assert result.exit_code == 1
+        assert f"{linked}: {linked} is a symbolic link; coopbrochure reads and writes only real files" in result.stderr
+        assert_nothing_leaked(minimal, word, result.output)
+
+
+def test_a_country_outside_the_project_is_not_read(minimal, tmp_path):
+    outside, word = sentinel(tmp_path)
+    relative_path = os.path.relpath(outside.with_suffix(""), minimal / "data" / "countries")
+    replace_in(minimal / "data/publication.yaml", "  - proefland", f"  - {relative_path}")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1
+    assert "data/publication.yaml:19:5: countries[1]: '../../../elsewhere/outside' is not a country file name" \
+        in result.stderr
+    assert_nothing_leaked(minimal, word, result.output)
+
+
+TEMPLATE_ESCAPE = ('{% extends "!theme/article.html.j2" %}\n'
+                   '{% block title %}<h1>{{ cycler.__init__.__globals__.os.getcwd() }}</h1>{% endblock %}\n')
+
+
+def test_templates_run_sandboxed_unless_trusted(minimal):
+    (minimal / "templates").mkdir()
+    (minimal / "templates/article.html.j2").write_text(TEMPLATE_ESCAPE, encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith("templates/article.html.j2:2: refused: access to attribute '__init__' of 'type' "
+                                    "object is unsafe; templates run sandboxed")
+    assert "--trust-templates" in result.stderr and "internal error" not in result.stderr
+    assert not (minimal / "output/minimal-nl-a4-web.pdf").exists()
+    trusted = CliRunner().invoke(main, ["build", str(minimal), "--trust-templates"])
+    assert trusted.exit_code == 0, trusted.output
+
+
+def test_opted_in_html_cannot_attach_project_files(minimal):
+    (minimal / "coopbrochure.yaml").write_text((minimal / "coopbrochure.yaml").read_text() + "allow_html: true\n")
+    links = "".join(f'<a rel="attachment" href="{target}">bijlage</a> '
+                    for target in ("../coopbrochure.yaml", "publication.yaml", "images/art.svg"))
+    replace_in(minimal / "data/articles/eerste.md", "Tweede alinea.", f"Tweede alinea.\n\n<p>{links}</p>\n")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    reader = pypdf.PdfReader(minimal / "output/minimal-nl-a4-web.pdf")
+    attached = [str(annotation.get_object()["/FS"]["/UF"]) for page in reader.pages
+                for annotation in page.get("/Annots") or [] if annotation.get_object()["/Subtype"] == "/FileAttachment"]
+    assert attached == ["art.svg"], "an image may be attached; a project file may not"
+    assert list(reader.attachments) == []
+
+
+def test_a_yaml_file_that_is_too_large_is_refused_quickly(minimal):
+    landia = minimal / "data/countries/proefland.yaml"
+    landia.write_text(landia.read_text() + "# " + "x" * 5_100_000 + "\n")
+    started = time.perf_counter()
+    result = CliRunner().invoke(main, ["validate", str(minimal)])
+    assert time.perf_counter() - started < 10
+    assert result.exit_code == 1
+    assert result.stderr.startswith("data/countries/proefland.yaml:1:1: 5,100,")
+    assert "more than the 5,000,000 a data file may hold" in result.stderr
+
+
+def test_a_text_that_is_too_long_is_refused(minimal):
+    editorial = minimal / "data/editorial.md"
+    editorial.write_text(editorial.read_text() + ("Een alinea van een heel lange tekst. " * 20 + "\n\n") * 3000)
+    result = CliRunner().invoke(main, ["validate", str(minimal)])
+    assert result.exit_code == 1
+    assert "data/editorial.md: 2,2" in result.stderr and "a text may hold; split it" in result.stderr
+
+
+def test_a_numeric_typesetting_rule_is_linear():
+    """40,000 digits before "miljoen" typeset in well under a second (the rule must not backtrack)."""
+    code = ("import time; from coopbrochure.markup import typeset; started = time.perf_counter(); "
+            "typeset('<p>' + '1' * 40000 + ' miljoen</p>', 'nl'); print(time.perf_counter() - started)")
+    try:
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=10)
+    except subprocess.TimeoutExpired:
+        pytest.fail("typesetting 40,000 digits took more than 10 s")
+    assert run.returncode == 0, run.stderr
+    assert float(run.stdout) < 0.5
+
+
+def test_a_marker_with_a_capital_in_its_id_places_its_figure(minimal):
+    article = minimal / "data/articles/eerste.md"
+    article.write_text(article.read_text().replace("id: kunst", "id: Kunst").replace("[[figure:kunst]]",
+                                                                                      "[[figure:Kunst]]"))
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    text = " ".join(page_texts(minimal / "output/minimal-nl-a4-web.pdf"))
+    assert "[[figure" not in text and "Een tekening." in text
+
+
+def test_a_text_may_start_with_a_byte_order_mark(minimal):
+    article = minimal / "data/articles/eerste.md"
+    article.write_text("\ufeff" + article.read_text(), encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert "Het eerste artikel" in " ".join(page_texts(minimal / "output/minimal-nl-a4-web.pdf"))
+
+
+def test_an_image_outside_the_data_folder_is_part_of_the_build_cache(minimal):
+    (minimal / "assets").mkdir()
+    shutil.copy(minimal / "data/images/art.svg", minimal / "assets/cover.svg")
+    replace_in(minimal / "data/publication.yaml", "image: images/art.svg", "image: ../assets/cover.svg")
+    first = build(minimal)
+    assert first.editions[0].seconds is not None
+    assert build(minimal).editions[0].seconds is None, "unchanged: up to date"
+    cover = minimal / "assets/cover.svg"
+    cover.write_text(cover.read_text().replace("</svg>", '<rect width="5" height="5"/></svg>'), encoding="utf-8")
+    assert build(minimal).editions[0].seconds is not None, "the cover image changed: rebuilt"
+
+
+@pytest.mark.skipif(os.getuid() == 0, reason="root reads any file")
+def test_an_unreadable_file_in_the_data_folder_is_a_located_error(minimal):
+    article = minimal / "data/articles/eerste.md"
+    article.chmod(0)
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert "data/articles/eerste.md: coopbrochure may not read this file (permission denied)" in result.stderr

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 
+from .files import Unreadable, read_inside
 from .config import LANGUAGES, PROJECT_FILE, Edition, Project
 
 CACHE_FILE = ".coopbrochure-cache.json"
@@ -21,8 +21,8 @@ class BuildCache:
         self.project = project
         self.path = project.output_dir / CACHE_FILE
         try:
-            self.records: dict = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            self.records: dict = json.loads(read_inside(self.path, project.output_dir))
+        except (Unreadable, OSError, ValueError):
             self.records = {}
 
     def fresh(self, edition: Edition, inputs: str, strict: bool = False) -> bool:
@@ -33,18 +33,23 @@ class BuildCache:
         if not record or record.get("inputs") != inputs or not pdf.is_file() or strict and record.get("warnings"):
             return False
         stat = pdf.stat()
-        return record.get("size") == stat.st_size and record.get("mtime_ns") == stat.st_mtime_ns
+        if record.get("size") != stat.st_size or record.get("mtime_ns") != stat.st_mtime_ns:
+            return False
+        return record.get("files", {}) == _named_files_digests(self.project, record.get("files", {}))
 
-    def record(self, edition: Edition, inputs: str, warnings: int) -> None:
+    def record(self, edition: Edition, inputs: str, warnings: int, files: frozenset[Path] = frozenset()) -> None:
+        """Note what the edition was built from; `files` are the files its data names (images anywhere in
+        the project), whose content is checked again, as the input digest covers only the usual folders."""
         stat = self.project.output_path(edition).stat()
+        named = {path.relative_to(self.project.root).as_posix(): "" for path in files
+                 if path.is_relative_to(self.project.root) and not path.is_relative_to(self.project.data_dir.resolve())}
         self.records[edition.name] = {"inputs": inputs, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                                      "warnings": warnings}
+                                      "warnings": warnings, "files": _named_files_digests(self.project, named)}
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(self.records, indent=1, sort_keys=True), encoding="utf-8")
-        os.replace(temporary, self.path)
+        from .render import write_atomically
+
+        write_atomically(self.path, json.dumps(self.records, indent=1, sort_keys=True).encode("utf-8"))
 
 
 def edition_inputs(project: Project, edition: Edition, options: dict) -> str:
@@ -85,6 +90,18 @@ def _read_by(path: Path, lang: str, fallback: str) -> bool:
     stem = path.name[: -len(f".{parts[-2]}.md")]
     own = path.with_name(f"{stem}.{lang}.md").exists() or path.with_name(f"{stem}.md").exists()
     return parts[-2] == fallback and not own
+
+
+def _named_files_digests(project: Project, named: dict) -> dict[str, str]:
+    """The digest of each file (relative to the project) in `named`, "" for a file that is gone."""
+    digests = {}
+    for name in named:
+        path = project.root / name
+        try:
+            digests[name] = _file_digest(path, path.stat().st_mtime_ns)
+        except OSError:
+            digests[name] = ""
+    return digests
 
 
 @cache

@@ -93,8 +93,10 @@ def validate(project_dir: Path, strict: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild editions whose inputs have not changed.")
 @click.option("--html", "write_html", is_flag=True, help="Also write the intermediate HTML next to each PDF.")
 @STRICT
+@click.option("--trust-templates", is_flag=True,
+              help="Run the project's and the theme's templates as trusted code, outside Jinja's sandbox.")
 def build(project_dir: Path, languages, formats, profiles, editions, booklet: bool, jobs, force, write_html: bool,
-          strict: bool) -> None:
+          strict: bool, trust_templates: bool) -> None:
     """Validate a project, then build its editions (every language in every format and profile) into the
     output folder, and preflight every PDF written.
 
@@ -113,6 +115,7 @@ def build(project_dir: Path, languages, formats, profiles, editions, booklet: bo
     progress = _Progress()
     result = build_project(project_dir, languages=languages, formats=formats, profiles=profiles, editions=editions,
                            booklet=booklet, jobs=jobs, force=force, write_html=write_html, strict=strict,
+                           trust_templates=trust_templates,
                            progress=progress)
     progress.clear()
     for warning in result.warnings:

@@ -51,7 +51,12 @@ class PrintProfile(Strict):
     """How the print-shop PDF is made."""
 
     bleed_mm: float = Field(3, ge=0, le=10, description="Bleed around each page, in mm; artwork runs into it.")
-    pdfx: Literal["x-4", "x-1a"] = Field("x-4", description="PDF/X standard: x-4 (default) or x-1a (older print shops).")
+    pdfx: Literal["x-4"] = Field("x-4", description="PDF/X standard: x-4, the only one offered (the theme uses "
+                                                    "transparency, which PDF/X-1a forbids).")
+    ink_limit: float = Field(300, ge=200, le=400, description="Total-ink limit of the print condition, in percent "
+                                                              "(C+M+Y+K); ask the print shop. 300 suits FOGRA39.")
+    crop_marks: bool = Field(True, description="Crop marks in a slug outside the bleed; false for none (some print "
+                                               "shops add their own).")
     icc_profile: str | None = Field(None, description="The print shop's CMYK ICC profile, relative to the project "
                                                       "folder; default: the bundled FOGRA39 (coated paper) profile.")
     min_ppi: float = Field(300, gt=0, description="Image resolution at placed size that preflight asks for.")
@@ -76,7 +81,9 @@ class ProjectFile(Strict):
     slug: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name used in output file names, e.g. andes-2013.")
     data: str = Field("data", description="Folder holding publication.yaml, texts and images.")
     theme: str = Field("default", description="'default' for the built-in theme, or a path to a theme folder.")
-    output: str = Field("output", description="Folder the PDFs are written to.")
+    output: str = Field("output", description="Folder the PDFs are written to, inside the project.")
+    output_outside_project: bool = Field(False, description="Allow 'output' to name a folder outside the project "
+                                                             "(off: such a folder is refused).")
     languages: list[Language] = Field(["nl"], min_length=1, description="Languages to build, e.g. [nl, fr, en].")
     formats: list[Format] = Field(["a4"], min_length=1,
                                   description="Page formats to build: a4 (210 x 297 mm), a5 (148 x 210 mm).")
@@ -128,6 +135,7 @@ class Project:
     root: Path
     settings: ProjectFile
     data_named_at: Location = Location(PROJECT_FILE, 1, 1)
+    trust_templates: bool = False  # run the project's and the theme's templates unsandboxed (--trust-templates)
 
     @property
     def data_dir(self) -> Path:
@@ -170,6 +178,7 @@ def load_project(root: Path) -> tuple[Project, list[Problem]]:
     project = Project(root, settings, located.locate(("data",)))
     folder_problems = [problem for problem in (_check_theme(project, located.locate(("theme",))),
                                                _check_data(project),
+                                               _check_output(project, located.locate(("output",))),
                                                _check_icc(project, located.locate(("print", "icc_profile"))))
                        if problem]
     if folder_problems:
@@ -181,6 +190,23 @@ def _check_data(project: Project) -> Problem | None:
     if project.data_dir.resolve().is_relative_to(project.root):
         return None
     return Problem(project.data_named_at, "data", "the data folder must be inside the project folder")
+
+
+def _check_output(project: Project, where: Location) -> Problem | None:
+    """The output folder: inside the project (unless the project file allows otherwise), no link, no file."""
+    from .files import outside
+
+    folder = project.output_dir
+    refused = outside(folder, project.root)
+    if refused and "outside the project" in refused:
+        if not project.settings.output_outside_project:
+            return Problem(where, "output", "the output folder is outside the project; use a folder inside it, or "
+                                            "add 'output_outside_project: true' to write there on purpose")
+    elif refused:
+        return Problem(where, "output", refused.replace("reads and writes", "writes"))
+    if folder.exists() and not folder.is_dir() or any(parent.is_file() for parent in folder.parents):
+        return Problem(where, "output", f"{project.settings.output} is a file, not a folder; name a folder")
+    return None
 
 
 def _check_theme(project: Project, where: Location) -> Problem | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,7 +12,7 @@ from babel import Locale
 
 from .config import Project
 from .errors import Location, Problem, relative
-from .files import check_reference
+from .files import Unreadable, check_reference, read_inside
 from .localize import missing_translations
 from .markup import image_sources, markers, split_front_matter
 from .model import Country, FrontMatter, Publication
@@ -19,6 +20,9 @@ from .validation import validate
 from .yamlio import KeyPath, Located, format_key_path, load, parse
 
 Translated = dict[str, "Text"]  # language -> the text used in that language's editions
+
+COUNTRY_NAME = re.compile(r"^[\w-]{1,100}\Z")  # a file in data/countries/, never a path
+MAX_TEXT_CHARACTERS = 2_000_000  # a long dossier article is some 30,000
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Dataset:
     countries: list[Country]
     data_dir: Path
     fallbacks: Counter = field(default_factory=Counter)  # language -> texts taken from the fallback language
+    files: frozenset[Path] = frozenset()  # every local file the data names (images), for the build cache
 
     def text_files(self, lang: str) -> set[str]:
         """The Markdown files (relative to the project) an edition in `lang` reads."""
@@ -61,6 +66,7 @@ class _Loader:
         self.fallbacks: Counter = Counter()
         self.alt_required = "web" in project.settings.profiles
         self._texts: dict[Path, Text | None] = {}
+        self.files: set[Path] = set()
 
     def model(self, path: Path, model: type[pydantic.BaseModel]):
         located, found = load(path, self.root)
@@ -82,6 +88,8 @@ class _Loader:
         message = check_reference(value, self.data_dir, self.root, settings.allowed_hosts, settings.max_image_pixels)
         if message:
             self.problems.append(Problem(where, key, message))
+        elif ":" not in value.split("/")[0]:
+            self.files.add((self.data_dir / value).resolve())
 
     def located_reference(self, value: str | None, key: KeyPath, source: Located, alt: object = "") -> None:
         """Check an image named at `key`; `alt` is its description, which web PDFs cannot do without."""
@@ -91,6 +99,18 @@ class _Loader:
             self.problems.append(Problem(source.locate(key), format_key_path(key), (
                 f"the web PDF needs a description of this image for readers who cannot see it: add "
                 f"'{alt_key[-1]}' next to '{key[-1]}', or leave web out of 'profiles' in coopbrochure.yaml")))
+
+    def markdown_field(self, value, key: KeyPath, source: Located) -> None:
+        """Images and links in Markdown written in a YAML value (a box, a country's intro): checked like a text's,
+        located at the key."""
+        where = source.locate(key)
+        for text in (value.values() if isinstance(value, dict) else [value]):
+            if not isinstance(text, str):
+                continue
+            for _, source_url, _alt in image_sources(text):
+                self.reference(source_url, where, format_key_path(key))
+            self.problems += [Problem(where, format_key_path(key), problem.message)
+                              for problem in _check_markdown(text, where.path, 0)]
 
     def translated(self, reference: str, named_at: Location, key: str) -> Translated:
         """The text for each language: NAME.<lang>.md, else NAME.md, else the fallback language's (a warning)."""
@@ -123,9 +143,16 @@ class _Loader:
     def _read_text(self, path: Path) -> Text | None:
         name = relative(path, self.root)
         try:
-            source = path.read_text(encoding="utf-8")
+            source = read_inside(path, self.root).decode("utf-8")
+        except Unreadable as error:
+            self.problems.append(Problem(Location(name), "", str(error)))
+            return None
         except UnicodeDecodeError as error:
             self.problems.append(Problem(Location(name), "", f"not UTF-8 text ({error.reason}); save the file as UTF-8"))
+            return None
+        if len(source) > MAX_TEXT_CHARACTERS:
+            self.problems.append(Problem(Location(name), "", f"{len(source):,} characters is more than the "
+                                                             f"{MAX_TEXT_CHARACTERS:,} a text may hold; split it"))
             return None
         front, body, offset = split_front_matter(source)
         if front is None:
@@ -148,6 +175,9 @@ class _Loader:
                 self.problems.append(Problem(Location(name, line + offset, 1), "", (
                     f"the image {source_url} has no description, which the web PDF needs for readers who cannot "
                     "see it: write it between the brackets, ![description](file)")))
+        for index, box in enumerate(meta.boxes):
+            self.markdown_field(box.body, ("boxes", index, "body"), located)
+        self.problems.extend(_check_markdown(body, name, offset))
         self.problems.extend(_check_markers(meta, body, name, offset))
         return Text(path.name.split(".")[0], name, meta, body)
 
@@ -156,6 +186,7 @@ class _Loader:
         if country is None:
             return None
         self.located_reference(country.image, ("image",), located, country.image_alt)
+        self.markdown_field(country.intro, ("intro",), located)
         if country.name is None and country.iso not in Locale("en").territories:
             self.problems.append(Problem(located.locate(("iso",)), "iso", f"'{country.iso}' is not a known country "
                                                                          "code; correct it, or give a 'name'"))
@@ -185,6 +216,7 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
                                                                  "only fact sheets: documents: [factsheet] in "
                                                                  "coopbrochure.yaml)")
                                 for key in ("cover", "editorial", "dossier") if getattr(publication, key) is None]
+        loader.markdown_field(publication.back_cover.text, ("back_cover", "text"), located)
         for part in ("cover", "dossier", "back_cover"):
             if getattr(publication, part) is not None:
                 loader.located_reference(_get(publication, (part, "image")), (part, "image"), located,
@@ -203,7 +235,13 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
     countries = []
     for index, name in enumerate(names["countries"]):
         path = data_dir / "countries" / f"{name}.yaml"
-        if not path.is_file():
+        if not COUNTRY_NAME.match(name):
+            loader.problems.append(Problem(located.locate(("countries", index)), f"countries[{index}]",
+                                           f"'{name[:60]}' is not a country file name; name a file in "
+                                           f"{relative(data_dir / 'countries', project.root)}/ without '.yaml' "
+                                           "(letters, digits, '-' and '_'), e.g. peru"))
+            continue
+        if not path.is_file() and not path.is_symlink():
             loader.problems.append(Problem(located.locate(("countries", index)), f"countries[{index}]",
                                            f"no file {relative(path, project.root)}; create it or correct the name"))
             continue
@@ -213,7 +251,8 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
 
     if publication is None or any(not problem.warning for problem in loader.problems):
         return None, loader.problems
-    dataset = Dataset(publication, editorial, intro, articles, countries, data_dir, loader.fallbacks)
+    dataset = Dataset(publication, editorial, intro, articles, countries, data_dir, loader.fallbacks,
+                      frozenset(loader.files))
     return dataset, loader.problems
 
 
@@ -241,13 +280,44 @@ def _get(model: pydantic.BaseModel, key: KeyPath):
     return model
 
 
+_LINK_SCHEMES = ("http://", "https://", "mailto:", "#")
+
+
+def _check_markdown(body: str, file: str, offset: int) -> list[Problem]:
+    """Footnotes that cite footnotes, and links that would publish a path of the build machine."""
+    from .markup import _parser
+
+    problems, in_footnote = [], False
+    for token in _parser("en").parse(body):
+        if token.type in ("footnote_open", "footnote_close"):
+            in_footnote = token.type == "footnote_open"
+        if token.type != "inline" or not token.map:
+            continue
+        where = Location(file, token.map[0] + 1 + offset, 1)
+        for child in token.children or []:
+            if child.type == "footnote_ref" and in_footnote:
+                problems.append(Problem(where, "", "a footnote cites another footnote, which a page foot cannot "
+                                                   "show; write the second note into the first"))
+            elif child.type == "link_open":
+                target = str(child.attrs.get("href", "")).strip()
+                if not target.lower().startswith(_LINK_SCHEMES):
+                    problems.append(Problem(where, "", f"the link ({target[:60]}) is not a web address; a PDF "
+                                                       "would point readers at a file on the machine that built "
+                                                       "it: give an https:// or mailto: address"))
+    return problems
+
+
 def _check_markers(meta: FrontMatter, body: str, file: str, offset: int) -> list[Problem]:
     known = {"figure": {item.id for item in meta.figures}, "quote": {item.id for item in meta.quotes},
              "box": {item.id for item in meta.boxes}}
     problems, placed = [], set()
-    for line, kind, ident in markers(body):
+    for line, kind, ident, indented in markers(body):
         where = Location(file, line + offset, 1)
-        if kind not in known:
+        if indented:
+            problems.append(Problem(where, "", f"the marker [[{kind}:{ident}]] is indented four spaces or more, "
+                                               "which makes it a code block printed as text; start it at the "
+                                               "beginning of the line"))
+        elif kind not in known:
             problems.append(Problem(where, "", f"unknown marker [[{kind}:…]]; use figure, quote or box"))
         elif ident not in known[kind]:
             known_ids = f" (known: {', '.join(sorted(known[kind]))})" if known[kind] else ""
@@ -256,6 +326,7 @@ def _check_markers(meta: FrontMatter, body: str, file: str, offset: int) -> list
         elif (kind, ident) in placed:
             problems.append(Problem(where, "", f"{kind} '{ident}' is placed twice; remove one marker"))
         placed.add((kind, ident))
+    known["figure"] -= {item.id for item in meta.figures if item.place != "here"}  # placed by the template
     for kind, ids in known.items():
         for ident in sorted(ids - {i for k, i in placed if k == kind}):
             problems.append(Problem(Location(file, 1, 1), f"{kind}s", f"{kind} '{ident}' is never placed; "
@@ -268,16 +339,12 @@ def country_codes(project: Project) -> list[str]:
 
     A file that cannot be read is left out here; validation reports it with its line.
     """
-    import yaml
-
-    def read(path: Path) -> dict:
-        try:
-            value = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            return {}
+    def read(path: Path) -> dict:  # bounded and confined like every read of a project's YAML
+        located, problems = load(path, project.root)
+        value = located.data if located is not None and not problems else None
         return value if isinstance(value, dict) else {}
 
     names = read(project.data_dir / "publication.yaml").get("countries")
     codes = [read(project.data_dir / "countries" / f"{name}.yaml").get("iso") for name in names or []
-             if isinstance(name, str)]
+             if isinstance(name, str) and COUNTRY_NAME.match(name)]
     return [code for code in codes if isinstance(code, str) and len(code) == 2 and code.isalpha()]

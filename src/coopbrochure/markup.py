@@ -17,9 +17,12 @@ QUOTES = {
     "fr": ["«\u00a0", "\u00a0»", "“", "”"],
 }
 
-MARKER = re.compile(r"<p>\[\[(figure|quote|box):([\w-]+)\]\]</p>")
-MARKER_SOURCE = re.compile(r"^\s*\[\[(\w+):([^\]]*)\]\]\s*$")
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+# a marker paragraph as rendered: typesetting may have wrapped (part of) the id in a span (a capitalised "Kaart")
+MARKER = re.compile(r"<p>\[\[(figure|quote|box):((?:<[^<>]{0,40}>|[\w\u00ad\u2060-])+)\]\]</p>")
+# a marker line of the source; the indentation is kept: four spaces or more make it a code block, not a marker
+MARKER_SOURCE = re.compile(r"^([ \t]*)\[\[(\w+):([^\]]*)\]\][ \t]*$")
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
+_MARKER_ID_NOISE = re.compile(r"<[^<>]*>|[\u00ad\u2060]")
 
 
 @functools.cache
@@ -137,7 +140,7 @@ def segments(html: Markup) -> list[tuple[str, str]]:
     parts = MARKER.split(html)
     found: list[tuple[str, str]] = [("html", Markup(parts[0]))] if parts[0].strip() else []
     for index in range(1, len(parts), 3):
-        found.append((parts[index], parts[index + 1]))
+        found.append((parts[index], _MARKER_ID_NOISE.sub("", parts[index + 1])))
         if parts[index + 2].strip():
             found.append(("html", Markup(parts[index + 2])))
     return found
@@ -153,13 +156,14 @@ def image_sources(body: str) -> list[tuple[int, str, str]]:
     return found
 
 
-def markers(body: str) -> list[tuple[int, str, str]]:
-    """Every `[[kind:id]]` marker line of a Markdown body: (1-based line, kind, id)."""
+def markers(body: str) -> list[tuple[int, str, str, bool]]:
+    """Every `[[kind:id]]` marker line of a Markdown body: (1-based line, kind, id, whether it is indented so
+    far that Markdown makes it a code block and it would be printed as text)."""
     found = []
     for number, line in enumerate(body.splitlines(), start=1):
         match = MARKER_SOURCE.match(line)
         if match:
-            found.append((number, match.group(1), match.group(2)))
+            found.append((number, match.group(2), match.group(3), len(match.group(1).expandtabs(4)) >= 4))
     return found
 
 

@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import BuildCache, edition_inputs
@@ -53,20 +53,24 @@ Progress = Callable[[str, Edition, EditionResult | None], None]  # ("start" | "d
 def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), formats: tuple[str, ...] = (),
           profiles: tuple[str, ...] = (), editions: tuple[str, ...] = (), jobs: int | None = None,
           force: bool = False, write_html: bool = False, booklet: bool = False, strict: bool = False,
-          progress: Progress | None = None) -> BuildResult:
+          progress: Progress | None = None, trust_templates: bool = False) -> BuildResult:
     """Validate the project in `project_dir`, then build the selected editions that are not up to date.
 
     Editions are selected by language, format, profile and name (all when none is given) and built in
     `jobs` worker processes (default: one per CPU); `booklet` adds a booklet of each, whatever the
     project file says. Every PDF written is preflighted. Raises DataError when the data is invalid
     (nothing is built), RenderError when layout fails; with `strict`, any warning fails the build too.
+    Templates run sandboxed unless `trust_templates`.
     """
     loaded = load_project(Path(project_dir))
+    if trust_templates:
+        loaded = (replace(loaded[0], trust_templates=True), loaded[1])
     project = loaded[0]
     selected = select(all_editions(project), languages, formats, editions, profiles)
     options = {"html": write_html, "strict": strict, "booklet": booklet}
     cache = BuildCache(project)
-    inputs = {edition: edition_inputs(project, edition, {"html": write_html, "booklet": booklet})
+    inputs = {edition: edition_inputs(project, edition, {"html": write_html, "booklet": booklet,
+                                                          **({"trusted": True} if trust_templates else {})})
               for edition in selected}
     stale = [edition for edition in selected if force or not cache.fresh(edition, inputs[edition], strict)]
     if not stale:
@@ -76,7 +80,7 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
     built = {result.edition: result for result in _build_all(checked.project, checked.dataset, stale, options,
                                                               jobs, progress)}
     for edition, result in built.items():
-        cache.record(edition, inputs[edition], len(result.warnings))
+        cache.record(edition, inputs[edition], len(result.warnings), checked.dataset.files)
     cache.save()
     results = [built.get(edition) or EditionResult(edition, project.output_path(edition)) for edition in selected]
     languages_built = {edition.lang for edition in stale}
@@ -176,7 +180,7 @@ def _render_in_worker(edition: Edition, options: dict) -> tuple[EditionResult, d
 
 def edition_html(project: Project, dataset: Dataset, edition: Edition) -> str:
     """The HTML of one edition, before layout."""
-    env = environment(project.root / "templates", project.theme_dir / "templates")
+    env = environment(project.root / "templates", project.theme_dir / "templates", project.trust_templates)
     settings = project.settings
     options = {"fallback": settings.fallback, "languages": settings.languages, "allow_html": settings.allow_html,
                "palette": palette(project, edition, stylesheets(project, edition.format, edition.kind))}
@@ -214,8 +218,7 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
     document = edition_html(project, dataset, edition)
     target = project.output_path(edition)
     if html:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.with_suffix(".html").write_text(document, encoding="utf-8")
+        write_atomically(target.with_suffix(".html"), document.encode("utf-8"))
     sheets = stylesheets(project, edition.format, edition.kind)
     profile = setup(project, edition, sheets)
     rendered = render_pdf(document, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],

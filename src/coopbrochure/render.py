@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,10 @@ class Rendered:
     warnings: list[str]
     notes_pages: list[int]  # pages left empty so that a section starts on its side (set as ruled notes pages)
 
+
+# What a layout may read from the project and the theme: images, fonts, stylesheets, colour profiles.
+FETCHABLE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", ".otf", ".woff", ".woff2", ".css",
+                      ".icc", ".icm"}
 
 Prepare = Callable[[Path], "tuple[bytes, str] | None"]  # a file's content as a profile needs it, and its type
 
@@ -50,6 +55,9 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), 
                     and any(Path(unquote(parsed.path)).resolve().is_relative_to(root) for root in roots)))
             if not allowed:
                 raise ValueError(f"refused {url}: only files inside the project and the theme may be used")
+            if parsed.scheme == "file" and Path(unquote(parsed.path)).suffix.lower() not in FETCHABLE_SUFFIXES:
+                # images, fonts, stylesheets and colour profiles: never a project's own files as attachments
+                raise ValueError(f"refused {url}: only images, fonts, stylesheets and colour profiles may be used")
             prepared = prepare(Path(unquote(parsed.path))) if prepare and parsed.scheme == "file" else None
             if prepared is not None:
                 body, media_type = prepared
@@ -118,27 +126,44 @@ def _unbundled_families(document, font_families: set[str]) -> set[str]:
 def write_atomically(target: Path, data: bytes) -> None:
     """Put `data` at `target` in one step: readers see the old file or the new one, never a part.
 
-    The PDF was laid out in memory, so the only partial file that can exist is the temporary one, for
-    the milliseconds of writing it; one left by a killed process is removed by the next build.
+    The bytes go to a new temporary file beside the target, created exclusively and never through a
+    symbolic link (O_EXCL | O_NOFOLLOW, a random name), then renamed over the target; a target that is a
+    link or not a regular file is refused, so a planted link cannot redirect the write. A temporary file
+    left by a killed process is removed by the next build.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
+    if target.parent.is_symlink() or target.is_symlink() or target.exists() and not target.is_file():
+        raise RenderError(f"{target}: is a symbolic link or not a regular file; coopbrochure writes only real "
+                          "files: remove it and build again")
     _remove_stale_temporaries(target)
-    temporary = target.parent / f".{target.name}.{os.getpid()}.tmp"
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    temporary = None
     try:
-        with temporary.open("wb") as handle:
+        for _ in range(8):
+            candidate = target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(6)}.tmp"
+            try:
+                descriptor = os.open(candidate, flags, 0o644)
+            except FileExistsError:
+                continue
+            temporary = candidate
+            break
+        else:
+            raise RenderError(f"{target}: could not create a temporary file beside it; remove the .tmp files there")
+        with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(temporary, target)
     except OSError as error:
-        raise RenderError(f"{target}: could not write the PDF: {error.strerror or error}") from error
+        raise RenderError(f"{target}: could not write the file: {error.strerror or error}") from error
     finally:
-        temporary.unlink(missing_ok=True)
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
 
 
 def _remove_stale_temporaries(target: Path) -> None:
     for stale in target.parent.glob(f".{target.name}.*.tmp"):
-        pid = stale.name.rsplit(".", 2)[-2]
+        pid = stale.name[len(target.name) + 2:].split(".")[0]
         if pid.isdigit() and not _running(int(pid)):
             stale.unlink(missing_ok=True)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from .errors import TemplateError, relative
 from .markup import inline, render
@@ -15,12 +16,18 @@ from .markup import inline, render
 ENTRY_TEMPLATE = "publication.html.j2"
 
 
-def environment(project_templates: Path, theme_templates: Path) -> jinja2.Environment:
-    """Templates are looked up in the project first, then the theme; `!theme/NAME` always means the theme's."""
+def environment(project_templates: Path, theme_templates: Path, trusted: bool = False) -> jinja2.Environment:
+    """Templates are looked up in the project first, then the theme; `!theme/NAME` always means the theme's.
+
+    Templates are untrusted by default: they run in Jinja's immutable sandbox, with no access to Python
+    internals (`__globals__`, `__class__`...) and no changing of the data; `trusted` (the command line's
+    --trust-templates) runs them as the plain Python code they can be.
+    """
     theme = jinja2.FileSystemLoader(theme_templates)
     search = [jinja2.FileSystemLoader(project_templates), theme] if project_templates.is_dir() else [theme]
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"!theme": theme}, delimiter="/"), *search])
-    env = jinja2.Environment(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
+    kind = jinja2.Environment if trusted else ImmutableSandboxedEnvironment
+    env = kind(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     return env
 
@@ -32,6 +39,7 @@ def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path
     File names in messages are relative to `root` (the project) where they are inside it.
     """
     env.filters["inline"] = lambda text: inline(text, context["lang"])
+    env.filters["quoted"] = lambda text: inline(text, context["lang"], nested=True)  # inside the theme's quotes
     env.filters["markdown"] = lambda text: render(text, context["lang"])
     try:
         return env.get_template(entry).render(context)
@@ -40,6 +48,10 @@ def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path
         raise TemplateError(f"{name}:{error.lineno}: template syntax error: {error.message}") from error
     except jinja2.TemplateNotFound as error:
         raise TemplateError(f"template not found: {error.name}; add it to templates/ or fix the include") from error
+    except SecurityError as error:
+        raise TemplateError(f"{_template_position(root)}: refused: {str(error).rstrip('.')}; templates run sandboxed, without "
+                            "access to Python internals: if you trust this project's templates as code, build "
+                            "with --trust-templates") from error
     except jinja2.UndefinedError as error:
         raise TemplateError(f"{_template_position(root)}: {_plain_undefined(error.message or '')}; check the field "
                             "name in the template and in the data") from error

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,34 @@ import yaml
 from .errors import Location, Problem, relative
 
 KeyPath = tuple[str | int, ...]
+
+MAX_DEPTH = 64  # nesting of lists and mappings; publication data needs fewer than ten
+MAX_VALUES = 200_000  # values in one file, aliases expanded (a "billion laughs" stops here, in well under a second)
+MAX_BYTES = 5_000_000  # a YAML file of a publication is a few kB
+
+
+class _Refused(Exception):
+    """Raised while building the data of a file that is nested too deep or expands to too much."""
+
+    def __init__(self, mark, path: KeyPath, message: str):
+        super().__init__(message)
+        self.mark, self.path, self.message = mark, path, message
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses nesting deeper than MAX_DEPTH while composing (no RecursionError)."""
+
+    depth = 0
+
+    def compose_node(self, parent, index):
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise _Refused(self.peek_event().start_mark, (), f"lists and mappings are nested more than "
+                                                                 f"{MAX_DEPTH} levels deep here; flatten the data")
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -49,8 +78,14 @@ def format_key_path(path: KeyPath) -> str:
 
 def parse(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, list[Problem]]:
     """Parse YAML text with safe-load semantics; report syntax errors, bad tags and duplicate keys."""
+    if len(text) > MAX_BYTES:
+        return None, [Problem(Location(file, 1 + line_offset, 1), "", f"{len(text):,} characters is more than the "
+                                                                     f"{MAX_BYTES:,} a data file may hold; split it "
+                                                                     "or remove what the publication does not use")]
+    if text.startswith("\ufeff"):  # a byte order mark, as some Windows editors write it
+        text = text[1:]
     try:
-        loader = yaml.SafeLoader(text)
+        loader = _BoundedLoader(text)
     except yaml.reader.ReaderError as error:
         return None, [_character_problem(error, text, file, line_offset)]
     problems: list[Problem] = []
@@ -59,8 +94,12 @@ def parse(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, l
         if node is None:
             return Located({}, file, {(): (1, 1)}, line_offset), []
         located = Located(None, file, line_offset=line_offset)
-        located.data = _construct(loader, node, (), located, problems)
+        located.data = _construct(loader, node, (), located, problems, _Budget())
         return located, problems
+    except _Refused as refused:
+        line, column = (refused.mark.line + 1, refused.mark.column + 1) if refused.mark else (1, 1)
+        return None, [Problem(Location(file, line + line_offset, column), format_key_path(refused.path),
+                              refused.message)]
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -107,26 +146,67 @@ def _plain_reason(error: yaml.MarkedYAMLError) -> str:
 
 def load(path: Path, root: Path) -> tuple[Located | None, list[Problem]]:
     """Read and parse one YAML file of a project."""
+    from .files import Unreadable, read_inside
+
     name = relative(path, root)
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return None, [Problem(Location(name), "", "file not found; create it or correct the reference to it")]
+        text = read_inside(path, root).decode("utf-8")
+    except Unreadable as error:
+        return None, [Problem(Location(name), "", str(error))]
     except UnicodeDecodeError as error:
         return None, [Problem(Location(name), "", f"not UTF-8 text ({error.reason}); save the file as UTF-8")]
     return parse(text, name)
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located, problems: list[Problem]) -> Any:
+@dataclass
+class _Budget:
+    """What building one file's data has used: values made so far, and the collections being built."""
+
+    values: int = 0
+    open: set[int] = field(default_factory=set)
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located, problems: list[Problem],
+               budget: _Budget) -> Any:
+    budget.values += 1
+    if budget.values > MAX_VALUES:
+        raise _Refused(node.start_mark, path, f"more than {MAX_VALUES:,} values in one file (*aliases count each "
+                                              "time they are used); write the data out, or split the file")
+    if len(path) > MAX_DEPTH:
+        raise _Refused(node.start_mark, path, f"lists and mappings are nested more than {MAX_DEPTH} levels deep "
+                                              "here; flatten the data")
+    if id(node) in budget.open:
+        raise _Refused(node.start_mark, path, "an *alias that contains its own &anchor (a list or mapping inside "
+                                              "itself); write the value out")
     located.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.tag not in _COLLECTION_TAGS:
         raise yaml.constructor.ConstructorError(None, None, f"could not determine a constructor for the tag {node.tag}",
                                                 node.start_mark)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        budget.open.add(id(node))
+        try:
+            return _construct_collection(loader, node, path, located, problems, budget)
+        finally:
+            budget.open.discard(id(node))
+    value = loader.construct_object(node, deep=True)
+    if isinstance(value, float) and not math.isfinite(value):
+        where = Location(located.file, node.start_mark.line + 1 + located.line_offset, node.start_mark.column + 1)
+        problems.append(Problem(where, format_key_path(path), f"'{node.value}' is not a number a publication can "
+                                                              "print; write the figure, or quote it to make it text"))
+    return value
+
+
+def _construct_collection(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located: Located,
+                          problems: list[Problem], budget: _Budget) -> Any:
     if isinstance(node, yaml.MappingNode):
-        loader.flatten_mapping(node)
+        try:
+            loader.flatten_mapping(node)
+        except RecursionError:  # a merge key (<<: *x) that merges its own mapping
+            raise _Refused(node.start_mark, path, "a merge key (<<: *alias) that merges the mapping into itself; "
+                                                  "write the values out") from None
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
+            key = loader.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
             if not isinstance(key, (str, int, float, bool)):
                 where = Location(located.file, key_node.start_mark.line + 1 + located.line_offset, key_node.start_mark.column + 1)
                 problems.append(Problem(where, format_key_path(path), "a key must be plain text"))
@@ -139,8 +219,7 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: KeyPath, located:
                                         f"duplicate key (first given on line {first_line}); keep one of them"))
                 continue
             located.key_positions[(*path, key)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _construct(loader, value_node, (*path, key), located, problems)
+            result[key] = _construct(loader, value_node, (*path, key), located, problems, budget)
         return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, (*path, index), located, problems) for index, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    return [_construct(loader, item, (*path, index), located, problems, budget)
+            for index, item in enumerate(node.value)]
