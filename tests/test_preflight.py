@@ -270,3 +270,72 @@ def test_unreadable_or_missing_file_is_one_document_error(tmp_path, content):
 def test_unknown_profile_is_a_programming_error(bad_print_pdf):
     with pytest.raises(ValueError, match="unknown preflight profile"):
         preflight(bad_print_pdf, "screen")
+
+
+def _one_page(content: bytes, resources: bytes = b"", extra: list[bytes] = ()) -> bytes:
+    """A PDF/X-4 page with bleed and a CMYK output intent, drawing `content`."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R /OutputIntents [<< /Type /OutputIntent /S /GTS_PDFX "
+        b"/OutputConditionIdentifier (FOGRA39) /DestOutputProfile 5 0 R >>] >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [-9 -9 428.53 604.28] /BleedBox [-9 -9 428.53 604.28] "
+        b"/TrimBox [0 0 419.53 595.28] /Contents 4 0 R /Resources << " + resources + b" >> >>",
+        stream(b"", content),
+        stream(b"/N 4", BUNDLED_CMYK_PROFILE.read_bytes()),
+        *extra,
+        b"<< /GTS_PDFXVersion (PDF/X-4) >>"]
+    return raw_pdf(objects).replace(b"/Root 1 0 R", b"/Root 1 0 R /Info %d 0 R" % len(objects))
+
+
+def test_strings_with_nested_parentheses_are_not_read_as_operators(tmp_path):
+    path = tmp_path / "nested.pdf"
+    path.write_bytes(_one_page(b"BT 0 0 0 1 k (a (b (c) d) rg e) Tj (f \\) 1 0 0 rg) Tj ET"))
+    assert "RGB" not in messages(preflight(path, "print"), 1)
+    path.write_bytes(_one_page(b"BT 1 0 0 rg (a (b (c) d) e) Tj ET"))
+    assert "RGB colour (1 colour setting)" in messages(preflight(path, "print"), 1), "a real rg still counts"
+
+
+def test_total_ink_over_the_limit_is_an_error(tmp_path):
+    path = tmp_path / "ink.pdf"
+    path.write_bytes(_one_page(b"0.8 0.7 0.7 0.95 k 0 0 100 100 re f"))  # 315 %: a plain ICC four-ink black
+    report = preflight(path, "print")
+    assert "a colour needs 315 % ink, over the 300 % limit" in messages(report, 1)
+    assert preflight(path, "print", ink_limit=320).ok()
+    path.write_bytes(_one_page(b"0.6 0.5 0.5 0.7 k 0 0 100 100 re f"))
+    assert preflight(path, "print").ok()
+
+
+def test_ink_of_cmyk_images_and_gradients_is_measured(tmp_path):
+    buffer = io.BytesIO()
+    Image.new("CMYK", (64, 64), (250, 250, 250, 250)).save(buffer, "JPEG", quality=95)  # 392 %
+    image = stream(b"/Type /XObject /Subtype /Image /Width 64 /Height 64 /ColorSpace /DeviceCMYK "  # as WeasyPrint
+                   b"/BitsPerComponent 8 /Decode [1 0 1 0 1 0 1 0] /Filter /DCTDecode", buffer.getvalue())
+    path = tmp_path / "image.pdf"
+    path.write_bytes(_one_page(b"q 100 0 0 100 0 0 cm /Im1 Do Q", b"/XObject << /Im1 6 0 R >>", [image]))
+    assert "image 'Im1' needs 39" in messages(preflight(path, "print"), 1)
+    shading = (b"<< /ShadingType 2 /ColorSpace /DeviceCMYK /Coords [0 0 100 0] /Function << /FunctionType 2 "
+               b"/Domain [0 1] /C0 [0 0 0 0] /C1 [1 1 1 0.5] /N 1 >> >>")
+    path.write_bytes(_one_page(b"/Sh1 sh", b"/Shading << /Sh1 6 0 R >>", [shading]))
+    assert "a gradient needs 350 % ink" in messages(preflight(path, "print"), 1)
+
+
+def test_small_text_in_a_four_ink_dark_is_reported(tmp_path):
+    path = tmp_path / "text.pdf"
+    font = b"/Font << /F1 << /Type /Font /Subtype /Type3 >> >>"  # Type3: embedded by definition
+    path.write_bytes(_one_page(b"BT /F1 8 Tf 0.58 0.36 0.21 0.89 k (body) Tj ET", font))
+    assert "1 run of small text (8–8 pt) in a dark colour of four inks" in messages(preflight(path, "print"), 1)
+    for content in (b"BT /F1 8 Tf 0 0 0 1 k (body) Tj ET",  # black ink only
+                    b"BT /F1 8 Tf 0.78 0.25 0.03 0.6 k (kicker) Tj ET",  # a brand colour
+                    b"BT /F1 24 Tf 0.58 0.36 0.21 0.89 k (heading) Tj ET",  # large type
+                    b"BT /F1 8 Tf 3 0 0 3 0 0 Tm 0.58 0.36 0.21 0.89 k (scaled up) Tj ET"):
+        path.write_bytes(_one_page(content, font))
+        assert preflight(path, "print").ok(strict=True), content
+
+
+def test_transparency_is_an_error_in_a_pdfx_1a_file(tmp_path):
+    path = tmp_path / "x1a.pdf"
+    data = _one_page(b"/G1 gs 0 0 0 1 k 0 0 100 100 re f", b"/ExtGState << /G1 << /ca 0.5 >> >>")
+    path.write_bytes(data.replace(b"(PDF/X-4)", b"(PDF/X-1a:2003)"))
+    assert "transparency in a PDF/X-1a:2003 file" in messages(preflight(path, "print"), None)
+    path.write_bytes(data)
+    assert "transparency" not in messages(preflight(path, "print"), None), "PDF/X-4 allows it"

@@ -11,12 +11,6 @@ from PIL import Image
 
 from coopbrochure import build
 from coopbrochure.preflight import preflight
-from coopbrochure.prepress import (
-    BUNDLED_CMYK_PROFILE,
-    cmyk_stylesheet,
-    cmyk_svg,
-    cmyk_value,
-)
 from coopbrochure.profiles import IMAGE_CACHE
 
 
@@ -69,14 +63,3 @@ def test_prepared_images_are_reused_from_the_cache(photo_project):
     stamps = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
     build(photo_project, force=True)
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == stamps
-
-
-def test_colours_become_cmyk_but_selectors_and_gradients_stay():
-    css = "#cover, .a { color: #c8553d; background: linear-gradient(red, blue); border: 1pt solid rgba(0,0,0,.5) }"
-    converted = cmyk_stylesheet(css, BUNDLED_CMYK_PROFILE)
-    assert converted.startswith("#cover, .a")
-    assert "color:device-cmyk(" in converted.replace(" ", "") and "linear-gradient(red, blue)" in converted
-    assert "/ 0.5)" in converted
-    assert cmyk_value("#000", BUNDLED_CMYK_PROFILE) == "device-cmyk(0 0 0 1)", "black text uses black ink only"
-    svg = cmyk_svg('<rect fill="#0b4f6c" stroke="none" style="stop-color: white"/>', BUNDLED_CMYK_PROFILE)
-    assert 'fill="device-cmyk(' in svg and 'stroke="none"' in svg and "stop-color: device-cmyk(0 0 0 0)" in svg

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 
+import pikepdf
 import pypdf
 import pypdfium2
 import pytest
@@ -13,6 +14,7 @@ from pdfread import PT_PER_MM, fonts, page_texts
 
 from coopbrochure import build
 from coopbrochure.cli import main
+from coopbrochure.colour import BUNDLED_CMYK_PROFILE
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +45,17 @@ def _objects(reader: pypdf.PdfReader):
             stack.extend(node)
 
 
-def test_print_pdf_has_bleed_around_the_trim_box(print_pdf):
+def test_print_pdf_has_bleed_around_the_trim_box_and_a_slug_around_the_bleed(print_pdf):
     bleed = 3 * PT_PER_MM
     for page in pypdf.PdfReader(print_pdf).pages:
         media, trim, bleed_box = page.mediabox, page.trimbox, page.bleedbox
         assert round(float(trim.width) / PT_PER_MM) == 210 and round(float(trim.height) / PT_PER_MM) == 297
-        for outer, inner, sign in ((media.left, trim.left, -1), (media.bottom, trim.bottom, -1),
-                                   (media.right, trim.right, 1), (media.top, trim.top, 1)):
+        for outer, inner, sign in ((bleed_box.left, trim.left, -1), (bleed_box.bottom, trim.bottom, -1),
+                                   (bleed_box.right, trim.right, 1), (bleed_box.top, trim.top, 1)):
             assert float(outer) == pytest.approx(float(inner) + sign * bleed, abs=0.01)
-        assert "/BleedBox" in page and float(bleed_box.width) >= float(trim.width)
+        for outer, inner, sign in ((media.left, bleed_box.left, -1), (media.bottom, bleed_box.bottom, -1),
+                                   (media.right, bleed_box.right, 1), (media.top, bleed_box.top, 1)):
+            assert sign * (float(outer) - float(inner)) >= 5 * PT_PER_MM, "a slug for the marks outside the bleed"
 
 
 def test_print_pdf_is_pdfx_with_an_embedded_cmyk_profile(print_pdf):
@@ -71,15 +75,18 @@ def test_print_pdf_holds_no_rgb(print_pdf):
         if node.get("/Subtype") == "/Image":
             assert node.get("/ColorSpace") != "/DeviceRGB"
         if "/ShadingType" in node:
-            function = node["/Function"].get_object()
-            parts = [part.get_object() for part in function.get("/Functions", [function])]
+            parts, stack = [], [node["/Function"].get_object()]
+            while stack:  # stitching functions may nest
+                function = stack.pop()
+                stack.extend(part.get_object() for part in function.get("/Functions", []))
+                parts += [function] if "/C0" in function else []
             assert node["/ColorSpace"] == "/DeviceGray" or all(len(part["/C0"]) == 4 for part in parts)
     for page in reader.pages:
         assert not re.search(rb"\s(rg|RG)\s", page.get_contents().get_data())
     assert all(fonts(print_pdf).values())
 
 
-def test_crop_marks_are_visible_outside_the_trim(print_pdf):
+def test_crop_marks_lie_outside_the_bleed_from_its_edge(print_pdf):
     document = pypdfium2.PdfDocument(print_pdf)
     try:
         page = document[1]  # a white inside page: the marks are the only ink in its corners
@@ -87,10 +94,78 @@ def test_crop_marks_are_visible_outside_the_trim(print_pdf):
         image = page.render(scale=scale).to_pil().convert("L")
     finally:
         document.close()
+    slug = round((image.width - (210 + 6) * PT_PER_MM * scale) / 2)
     bleed = round(3 * PT_PER_MM * scale)
-    corner = image.crop((0, 0, bleed, bleed))
-    assert corner.getextrema()[0] < 200, "a crop mark (a hairline, anti-aliased) is drawn in the top-left bleed"
-    assert image.crop((bleed + 8, bleed + 8, 2 * bleed, 2 * bleed)).getextrema()[0] > 245, "nothing inside the trim"
+    trim_x = slug + bleed
+    mark = image.crop((trim_x - 2, 0, trim_x + 3, slug - 1))  # the vertical mark above the top-left trim corner
+    assert mark.getextrema()[0] < 200, "a crop mark (a hairline, anti-aliased) is drawn in the slug"
+    assert image.crop((slug + 2, slug + 2, slug + bleed - 2, slug + bleed - 2)).getextrema()[0] > 245, \
+        "no mark in the bleed, where artwork runs"
+    with pikepdf.open(print_pdf) as pdf:
+        spaces = [space for space in pdf.pages[1].Resources.ColorSpace.values() if space[0] == "/Separation"]
+        assert [str(space[1]) for space in spaces] == ["/All"], "marks in the registration colour"
+
+
+def test_print_pdf_has_no_marks_when_the_project_says_so(minimal):
+    project_file = minimal / "coopbrochure.yaml"
+    text = project_file.read_text(encoding="utf-8").replace("profiles: [web]", "profiles: [print]")
+    project_file.write_text(text + "print:\n  crop_marks: false\n", encoding="utf-8")
+    [result] = build(minimal, strict=True).editions
+    page = pypdf.PdfReader(result.path).pages[0]
+    assert page.mediabox == page.bleedbox
+    assert not any(space[0] == "/Separation" for space in (page["/Resources"].get("/ColorSpace") or {}).values())
+
+
+def test_print_pdf_is_what_a_pdfx_workflow_expects(print_pdf):
+    with pikepdf.open(print_pdf) as pdf:
+        [intent] = pdf.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "FOGRA39"
+        assert str(intent.RegistryName) == "http://www.color.org"
+        assert intent.DestOutputProfile.read_bytes() == BUNDLED_CMYK_PROFILE.read_bytes(), "the profile as shipped"
+        assert not [annotation for page in pdf.pages for annotation in page.get("/Annots", [])
+                    if annotation.get("/Subtype") == "/Link"], "no links in a PDF/X file"
+        overprinted = 0
+        for page in pdf.pages:
+            states = page.Resources.get("/ExtGState", {})
+            on = {name for name, state in states.items() if state.get("/OP") is True and state.get("/op") is True}
+            overprint, fill = False, None
+            for instruction in pikepdf.parse_content_stream(page):
+                operator, operands = str(instruction.operator), list(instruction.operands)
+                if operator == "gs":
+                    overprint = str(operands[0]) in on
+                elif operator in ("scn", "k") and len(operands) == 4:
+                    fill = tuple(float(value) for value in operands)
+                elif operator in ("TJ", "Tj") and fill == (0, 0, 0, 1):
+                    assert overprint, "100 % black text overprints"
+                    overprinted += 1
+        assert overprinted > 100, "body text is solid black"
+
+
+def test_print_strokes_are_at_least_a_quarter_point(print_pdf):
+    from coopbrochure.finish import _scale, _Walker  # the walk that widened them measures them
+
+    with pikepdf.open(print_pdf) as pdf:
+        walker = _Walker(pdf)
+        for page in pdf.pages:
+            page.contents_coalesce()
+            walker.walk(page.Contents, page.Resources, 1.0)
+        thinnest = []
+        for key, (stream, _) in walker.streams.items():
+            ctm, width, stack = (1, 0, 0, 1, 0, 0), 1.0, []
+            for instruction in pikepdf.parse_content_stream(stream):
+                operator, operands = str(instruction.operator), list(instruction.operands)
+                if operator == "q":
+                    stack.append((ctm, width))
+                elif operator == "Q" and stack:
+                    ctm, width = stack.pop()
+                elif operator == "cm":
+                    from coopbrochure.finish import _multiply
+                    ctm = _multiply(tuple(float(value) for value in operands), ctm)
+                elif operator == "w":
+                    width = float(operands[0])
+                elif operator in ("S", "s", "B", "b", "B*", "b*"):
+                    thinnest.append(width * _scale(ctm) * walker.scales[key])
+        assert thinnest and min(thinnest) >= 0.25 - 1e-3
 
 
 def test_web_pdf_is_tagged_and_described(web_pdf):

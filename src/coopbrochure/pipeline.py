@@ -18,7 +18,7 @@ from .errors import Problem, RenderError
 from .finish import cover_thumbnail
 from .i18n import labels
 from .loader import Dataset, country_codes
-from .profiles import palette, setup
+from .profiles import finished, palette, setup
 from .render import render_pdf, write_atomically
 from .templating import environment, render_template
 
@@ -194,7 +194,8 @@ def _preflight(project: Project, edition: Edition, path: Path, pdf: bytes):
     from .preflight import preflight
 
     if edition.profile == "print":
-        return preflight(pdf, "print", name=path.name, min_ppi=project.settings.print.min_ppi)
+        return preflight(pdf, "print", name=path.name, min_ppi=project.settings.print.min_ppi,
+                         ink_limit=project.settings.print.ink_limit)
     return preflight(pdf, "web", name=path.name, max_bytes=round(project.settings.web.max_size_mb * 1_000_000))
 
 
@@ -229,11 +230,11 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
                                      f"{target.name} was not written (--strict)."]))
     settings = project.settings.print if edition.profile == "print" else project.settings.web
-    pdf = rendered.pdf
+    pdf, unmarked = finished(rendered.pdf, profile)  # print: colour, overprint, output intent; marks last
     files = {target: pdf}
     blanks = 0
     if booklet or settings.booklet:
-        imposed = impose(pdf, creep_mm=getattr(settings, "creep_mm", 0.0), marks=edition.profile == "print")
+        imposed = impose(unmarked, creep_mm=getattr(settings, "creep_mm", 0.0), marks=edition.profile == "print")
         files[target.with_name(f"{target.stem}-booklet.pdf")] = imposed.pdf
         blanks = imposed.blanks_added
     if edition.profile == "web" and settings.thumbnail_width:

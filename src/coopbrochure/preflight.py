@@ -1,4 +1,4 @@
-"""Preflight: check a finished PDF for print (PDF/X, CMYK, bleed, fonts, image resolution) or for the web (tags)."""
+"""Preflight: check a finished PDF for print (PDF/X, CMYK, ink, bleed, fonts, image resolution) or for the web (tags)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ MM = 72 / 25.4
 IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 FONT_FILES = ("/FontFile", "/FontFile2", "/FontFile3")
 MAX_DEPTH = 12  # forms and patterns nested deeper are not followed (a guard against cycles)
+INK_LIMIT = 300  # percent: total ink of FOGRA39 coated (the project's print.ink_limit when it builds)
+INK_TOLERANCE = 2  # percent above the limit that rounding and JPEG ringing may add
+SMALL_TEXT_PT = 9  # type smaller than this, in a four-colour dark, blurs when plates are out of register
+MINOR_INK = 0.05  # an ink under 5 % is not a plate worth reporting
+COLOUR_OPERATORS = {b"k", b"K", b"g", b"G", b"sc", b"scn", b"SC", b"SCN", b"cs", b"CS"}
+DARK_BLACK = 0.4  # small text with this much black and all three colour inks is a rich black or a four-ink grey
 DEVICE_MODELS = {"/DeviceRGB": "rgb", "/RGB": "rgb", "/CalRGB": "rgb", "/DeviceCMYK": "cmyk", "/CMYK": "cmyk",
                  "/DeviceGray": "gray", "/G": "gray", "/CalGray": "gray", "/Pattern": None}
 
@@ -68,14 +74,16 @@ class Report:
 
 
 def preflight(source: Path | bytes, profile: str, *, name: str | None = None, booklet: bool = False,
-              max_bytes: int | None = None, min_ppi: float = 300, low_ppi: float = 150) -> Report:
+              max_bytes: int | None = None, min_ppi: float = 300, low_ppi: float = 150,
+              ink_limit: float = INK_LIMIT) -> Report:
     """Check a PDF (a file, or its bytes called `name`); an unreadable one gives a report with one error, never
     an exception.
 
     Forms, nested forms and tiling patterns are followed with the transformation in force, so an image's
     resolution is measured at its placed size. The same words on several pages are reported once, on the
     first of those pages. `booklet` means the file (in reading order, before imposition) will be
-    saddle-stitched, so its page count must be a multiple of four.
+    saddle-stitched, so its page count must be a multiple of four. Print colours are checked against
+    `ink_limit` (total ink, percent), small text for more than one ink, PDF/X-1a files for transparency.
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown preflight profile {profile!r}: use one of {', '.join(PROFILES)}")
@@ -87,7 +95,7 @@ def preflight(source: Path | bytes, profile: str, *, name: str | None = None, bo
         if b"%PDF-" not in data[:1024]:
             raise ValueError("it does not start like a PDF")
         reader = PdfReader(io.BytesIO(data))
-        findings, standard = _check_document(reader, profile, min_ppi, low_ppi)
+        findings, standard = _check_document(reader, profile, min_ppi, low_ppi, ink_limit)
     except Exception as error:  # a missing, damaged or foreign file is a finding, not a crash
         reason = (error.strerror if isinstance(error, OSError) else None) or str(error) or type(error).__name__
         message = f"cannot be read as a PDF ({reason}): check the path, or build or export the file again"
@@ -106,7 +114,7 @@ def preflight(source: Path | bytes, profile: str, *, name: str | None = None, bo
     return Report(path, profile, pages, size, findings, standard)
 
 
-def _check_document(reader: PdfReader, profile: str, min_ppi: float, low_ppi: float):
+def _check_document(reader: PdfReader, profile: str, min_ppi: float, low_ppi: float, ink_limit: float = INK_LIMIT):
     catalog, info = reader.trailer["/Root"], reader.metadata or {}
     metadata = _get(catalog, "/Metadata")
     xmp = metadata.get_data().decode("utf-8", "replace") if hasattr(metadata, "get_data") else ""
@@ -127,6 +135,7 @@ def _check_document(reader: PdfReader, profile: str, min_ppi: float, low_ppi: fl
         findings += [_unembedded(number, name) for name in sorted(scan.unembedded_fonts)]
         if profile == "print":
             findings += _image_findings(number, scan, min_ppi, low_ppi) + _rgb_findings(number, scan)
+            findings += _ink_findings(number, scan, ink_limit)
             findings += _box_findings(number, page)
     findings = _merge_repeats(findings)
     if profile == "web":
@@ -134,6 +143,9 @@ def _check_document(reader: PdfReader, profile: str, min_ppi: float, low_ppi: fl
         return findings + _web_findings(catalog, info, xmp), f"PDF/UA-{part}" if part else None
     standard = _match(r"pdfxid:GTS_PDFXVersion(?:>|\s*=\s*[\"'])\s*([^<\"']+)", xmp) or _get(info, "/GTS_PDFXVersion")
     findings += _output_intent_findings(catalog)
+    if standard and str(standard).startswith("PDF/X-1") and _transparency(reader):
+        findings.append(Finding(None, "error", f"transparency in a {standard} file, which forbids it: flatten it or "
+                                "deliver PDF/X-4"))
     if not standard:
         findings.append(Finding(None, "error", "no PDF/X identification: render with pdf_variant='pdf/x-4'"))
     return findings, str(standard) if standard else None
@@ -149,15 +161,34 @@ class _PageScan:
     images: dict = field(default_factory=dict)  # image -> (ppi, name, pixels, placed mm); the lowest ppi is kept
     rgb: Counter = field(default_factory=Counter)  # RGB uses by kind
     rgb_images: set = field(default_factory=set)
+    ink: tuple = (0.0, "")  # the highest total ink (percent) and where it is
+    small_text: Counter = field(default_factory=Counter)  # small text runs in more than one ink, by size
+    image_ink: dict = field(default_factory=dict)  # image key -> its total ink (percent)
 
     def content(self, operations, resources, ctm, base, depth):
         """Walk content operators; `base` is the matrix patterns are defined in (the stream's own space)."""
         resources, stack = _resolve(resources) or DictionaryObject(), []
+        fill, space, text_matrix, font_size = None, None, IDENTITY, 0.0
         for operands, operator in getattr(operations, "operations", operations or []):
+            if operator in COLOUR_OPERATORS:  # what colour (and so how much ink) is painted, and text is set in
+                space = _model(operands[0], resources) if operator in (b"cs", b"CS") and operands else space
+                inks = _inks(operator, operands, space)
+                if inks is not None:
+                    self.ink_used(inks, "a colour")
+                if operator in (b"k", b"g", b"sc", b"scn", b"cs"):
+                    fill = inks
             if operator == b"q":
-                stack.append(ctm)
+                stack.append((ctm, fill, space))
             elif operator == b"Q" and stack:
-                ctm = stack.pop()
+                ctm, fill, space = stack.pop()
+            elif operator == b"BT":
+                text_matrix = IDENTITY
+            elif operator == b"Tm" and len(operands) == 6:
+                text_matrix = tuple(float(value) for value in operands)
+            elif operator in (b"Tj", b"TJ", b"'", b'"') and fill is not None:
+                size = font_size * math.sqrt(abs(_determinant(_multiply(text_matrix, ctm))))
+                if 0 < size < SMALL_TEXT_PT and _rich_dark(fill):
+                    self.small_text[round(size, 1)] += 1
             elif operator == b"cm" and len(operands) == 6:
                 ctm = _multiply(tuple(float(value) for value in operands), ctm)
             elif operator == b"Do" and operands:
@@ -180,6 +211,7 @@ class _PageScan:
             elif operator == b"sh" and operands:
                 self.shading(_get(resources, "/Shading", operands[0]), resources)
             elif operator == b"Tf" and operands:
+                font_size = float(operands[-1]) if isinstance(operands[-1], float) else font_size
                 font = _get(resources, "/Font", operands[0])
                 if font is not None and not _is_embedded(font):
                     self.unembedded_fonts.add(str(font.get("/BaseFont", operands[0])).lstrip("/"))
@@ -195,12 +227,26 @@ class _PageScan:
         model = _model(_get(shading, "/ColorSpace"), resources)
         if model == "rgb" or (model == "cmyk" and 3 in _function_outputs(_get(shading, "/Function"))):
             self.rgb["gradient"] += 1
+        elif model == "cmyk":
+            for inks in _function_colours(_get(shading, "/Function")):
+                self.ink_used(inks, "a gradient")
+
+    def ink_used(self, inks, where: str) -> None:
+        total = round(sum(inks) * 100, 1)
+        if total > self.ink[0]:
+            self.ink = (total, where)
 
     def image(self, name, key, image, ctm, resources):
         if True in (_get(image, "/ImageMask"), _get(image, "/IM")):  # a stencil mask has no colour or resolution
             return
-        if _model(_get(image, "/ColorSpace") or _get(image, "/CS"), resources) == "rgb":
+        model = _model(_get(image, "/ColorSpace") or _get(image, "/CS"), resources)
+        if model == "rgb":
             self.rgb_images.add(key or id(image))
+        elif model == "cmyk" and key is not None and hasattr(image, "decode_as_image"):
+            if key not in self.image_ink:
+                self.image_ink[key] = _image_ink(image)
+            if self.image_ink[key] is not None:
+                self.ink_used((self.image_ink[key] / 100,), f"image '{name}'")
         width, height = math.hypot(ctm[0], ctm[1]), math.hypot(ctm[2], ctm[3])
         pixels = (int(image.get("/Width", image.get("/W", 0))), int(image.get("/Height", image.get("/H", 0))))
         if width < 0.01 or height < 0.01 or not all(pixels):
@@ -237,6 +283,97 @@ def _rgb_findings(page: int, scan: _PageScan) -> list[Finding]:
     detail = ", ".join(_plural(count, kind) for kind, count in sorted(uses.items()))
     return [Finding(page, "error", f"RGB colour ({detail}): print needs CMYK; use device-cmyk() colours, solid "
                                    "colours instead of gradients, and CMYK images")] if uses else []
+
+
+def _ink_findings(page: int, scan: _PageScan, ink_limit: float) -> list[Finding]:
+    findings = []
+    total, where = scan.ink
+    if total > ink_limit + INK_TOLERANCE:
+        findings.append(Finding(page, "error", f"{where} needs {total:.0f} % ink, over the {ink_limit:g} % limit of "
+                                "the print condition: build with coopbrochure (its colour policy limits ink) or "
+                                "convert with the print shop's profile"))
+    if scan.small_text:
+        sizes = sorted(scan.small_text)
+        findings.append(Finding(page, "warning", f"{_plural(sum(scan.small_text.values()), 'run')} of small text "
+                                f"({sizes[0]:g}–{sizes[-1]:g} pt) in a dark colour of four inks (a rich black or "
+                                "grey), which blurs when the plates are slightly out of register: set small type in "
+                                "black ink only (coopbrochure's colour policy does so for near-neutral colours)"))
+    return findings
+
+
+def _rich_dark(inks) -> bool:
+    """A dark colour built from all four inks: what text black and greys become through a plain ICC conversion."""
+    return len(inks) == 4 and inks[3] >= DARK_BLACK and all(value > MINOR_INK for value in inks[:3])
+
+
+def _inks(operator: bytes, operands: list, space: str | None):
+    """The CMYK inks (0–1) a colour operator sets, or None for other colour models and patterns."""
+    values = [value for value in operands if isinstance(value, float)]
+    if operator in (b"g", b"G") and len(values) == 1:
+        return (0.0, 0.0, 0.0, 1 - values[0])
+    if operator in (b"k", b"K") or (operator in (b"sc", b"scn", b"SC", b"SCN") and space == "cmyk"):
+        return tuple(values) if len(values) == 4 and len(values) == len(operands) else None
+    if operator in (b"sc", b"scn", b"SC", b"SCN") and space == "gray" and len(values) == 1:
+        return (0.0, 0.0, 0.0, values[0])
+    return None
+
+
+def _function_colours(function) -> list[tuple]:
+    """The CMYK colours at the ends of a shading's (sub-)functions."""
+    function = _resolve(function)
+    if isinstance(function, ArrayObject):
+        return []
+    if not isinstance(function, DictionaryObject):
+        return []
+    colours = [tuple(float(value) for value in _get(function, key)) for key in ("/C0", "/C1")
+               if _get(function, key) is not None and len(_get(function, key)) == 4]
+    for part in _get(function, "/Functions") or []:
+        colours += _function_colours(part)
+    return colours
+
+
+def _image_ink(image) -> float | None:
+    """The total ink of a CMYK image where it is heaviest (99.9th percentile, so JPEG ringing does not count)."""
+    import numpy
+
+    try:
+        picture = image.decode_as_image()
+    except Exception:  # an image pypdf cannot decode is checked by the print shop's RIP, not here
+        return None
+    if picture is None or picture.mode != "CMYK":
+        return None
+    picture.draft("CMYK", (picture.width // 4 or 1, picture.height // 4 or 1))
+    if max(picture.size) > 800:
+        picture = picture.reduce(max(1, max(picture.size) // 800))
+    totals = numpy.asarray(picture, dtype=numpy.float32).sum(axis=2) / 255 * 100
+    return float(numpy.percentile(totals, 99.9))
+
+
+def _transparency(reader: PdfReader) -> bool:
+    """Whether any page, form or pattern uses transparency: alpha, soft masks, blend modes, transparency groups."""
+    seen: set = set()
+    stack = [page.get_object() for page in reader.pages]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, IndirectObject):
+            if node.idnum in seen:
+                continue
+            seen.add(node.idnum)
+            node = node.get_object()
+        if isinstance(node, dict):
+            alpha = [node.get(key) for key in ("/CA", "/ca") if node.get(key) is not None]
+            if (any(float(value) < 1 for value in alpha) or node.get("/SMask") not in (None, "/None")
+                    or node.get("/BM") not in (None, "/Normal", "/Compatible")
+                    or _get(node, "/Group", "/S") == "/Transparency"):
+                return True
+            stack.extend(value for key, value in node.items() if key not in ("/Parent", "/P", "/StructParents"))
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _determinant(m) -> float:
+    return m[0] * m[3] - m[1] * m[2]
 
 
 def _box_findings(page: int, page_object) -> list[Finding]:

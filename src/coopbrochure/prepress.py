@@ -1,27 +1,20 @@
-"""Prepress: colours and images made ready for a profile, CMYK through an ICC profile for print, small for web."""
+"""Prepress: images (and SVG files) made ready for a profile: CMYK through the colour policy for print, small for web."""
 
 from __future__ import annotations
 
 import functools
 import hashlib
 import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import colour
+from .colour import BUNDLED_CMYK_PROFILE, PrintCondition
 from .render import write_atomically
 
-BUNDLED_CMYK_PROFILE = Path(__file__).resolve().parent / "profiles" / "coopbrochure-fogra39.icc"
+__all__ = ["BUNDLED_CMYK_PROFILE", "Target", "icc_colour_space", "prepare_image"]
 RASTER_SUFFIXES = {".jpg", ".jpeg", ".png", ".gif", ".webp", ".tif", ".tiff", ".bmp"}
 MM_PER_INCH = 25.4
-
-# Properties whose values may hold colours (custom properties too: the theme keeps its palette in them).
-_COLOUR_PROPERTY = re.compile(r"^--|color|background|border|outline|shadow|column-rule|decoration|fill|stroke")
-# Inside these functions colours stay sRGB: WeasyPrint 70 cannot draw CMYK gradients.
-_KEEP_RGB_IN = {"linear-gradient", "radial-gradient", "repeating-linear-gradient", "repeating-radial-gradient", "url"}
-_SVG_COLOUR = re.compile(
-    r"""(?P<name>\b(?:fill|stroke|stop-color|flood-color|lighting-color|color))(?P<sep>\s*=\s*["']|\s*:\s*)"""
-    r"""(?P<value>[^"';}<>]+)""")
 
 
 @dataclass(frozen=True)
@@ -31,7 +24,7 @@ class Target:
     profile: str  # "print" or "web"
     page_mm: tuple[float, float]  # the largest placement: the page with its bleed
     ppi: int  # resolution kept at that size
-    icc: Path | None = None  # the CMYK output profile (print)
+    condition: PrintCondition | None = None  # the print condition: CMYK profile and ink limit (print)
     quality: int = 90
 
     @property
@@ -42,7 +35,8 @@ class Target:
 
     @property
     def key(self) -> str:
-        icc = _profile_digest(self.icc) if self.icc else "rgb"
+        icc = (f"{_profile_digest(self.condition.icc)}-{self.condition.ink_limit:g}-{colour.POLICY_VERSION}"
+               if self.condition else "rgb")
         return f"{self.profile}-{self.max_pixels[0]}x{self.max_pixels[1]}-{icc}-q{self.quality}"
 
 
@@ -55,115 +49,6 @@ def icc_colour_space(data: bytes) -> str | None:
     return data[16:20].decode("latin-1").strip()
 
 
-@functools.cache
-def _rgb_to_cmyk(icc: Path):
-    from PIL import ImageCms
-
-    return ImageCms.buildTransform(ImageCms.createProfile("sRGB"), ImageCms.getOpenProfile(str(icc)), "RGB", "CMYK",
-                                   renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC,
-                                   flags=ImageCms.Flags.BLACKPOINTCOMPENSATION)
-
-
-@functools.lru_cache(maxsize=4096)
-def cmyk_components(rgb: tuple[int, int, int], icc: Path) -> tuple[float, float, float, float]:
-    """The CMYK ink values (0–1) that the print condition of `icc` needs to reproduce an sRGB colour."""
-    from PIL import Image, ImageCms
-
-    if rgb == (0, 0, 0):
-        return (0.0, 0.0, 0.0, 1.0)  # text black is printed with black ink only, never with four inks
-    pixel = ImageCms.applyTransform(Image.new("RGB", (1, 1), rgb), _rgb_to_cmyk(icc)).getpixel((0, 0))
-    return tuple(round(value / 255, 3) for value in pixel)
-
-
-def _cmyk_css(colour, icc: Path) -> str | None:
-    """`device-cmyk(c m y k)` for a parsed sRGB colour; None for colours that are not plain sRGB."""
-    if colour is None or colour == "currentcolor" or getattr(colour, "space", None) != "srgb":
-        return None
-    red, green, blue = (round(max(0.0, min(1.0, channel)) * 255) for channel in colour.coordinates)
-    alpha = colour.alpha
-    if alpha == 0:
-        return None  # transparent: nothing is printed
-    inks = " ".join(f"{value:g}" for value in cmyk_components((red, green, blue), icc))
-    return f"device-cmyk({inks}{'' if alpha == 1 else f' / {alpha:g}'})"
-
-
-def cmyk_value(text: str, icc: Path) -> str:
-    """A CSS value with every sRGB colour in it replaced by its CMYK equivalent (gradients excepted)."""
-    import tinycss2
-
-    return tinycss2.serialize(_convert_tokens(tinycss2.parse_component_value_list(text), icc))
-
-
-def _convert_tokens(tokens: list, icc: Path) -> list:
-    import tinycss2
-    from tinycss2.color4 import parse_color
-
-    converted = []
-    for token in tokens:
-        if token.type == "function" and token.lower_name in _KEEP_RGB_IN:
-            converted.append(token)
-            continue
-        if token.type in ("hash", "ident", "function"):
-            replacement = _cmyk_css(parse_color(token), icc)
-            if replacement is not None:
-                converted.extend(tinycss2.parse_component_value_list(replacement))
-                continue
-        if token.type == "function":
-            token.arguments = _convert_tokens(token.arguments, icc)
-        converted.append(token)
-    return converted
-
-
-def cmyk_stylesheet(css: str, icc: Path) -> str:
-    """A stylesheet with the sRGB colours of its declarations given in CMYK for `icc`; selectors untouched."""
-    import tinycss2
-
-    return _convert_rules(tinycss2.parse_stylesheet(css), icc)
-
-
-def _convert_rules(rules, icc: Path) -> str:
-    import tinycss2
-
-    parts = []
-    for rule in rules:
-        if rule.type == "qualified-rule":
-            parts.append(f"{tinycss2.serialize(rule.prelude)}{{{_convert_block(rule.content, icc)}}}")
-        elif rule.type == "at-rule" and rule.content is not None:
-            nested_rules = rule.lower_at_keyword in ("media", "supports", "layer", "container")
-            inner = (_convert_rules(tinycss2.parse_rule_list(rule.content), icc) if nested_rules
-                     else _convert_block(rule.content, icc))
-            parts.append(f"@{rule.at_keyword}{tinycss2.serialize(rule.prelude)}{{{inner}}}")
-        else:
-            parts.append(rule.serialize())
-    return "".join(parts)
-
-
-def _convert_block(content, icc: Path) -> str:
-    """Declarations and nested rules (margin boxes of @page, for instance) of one block."""
-    import tinycss2
-
-    parts = []
-    for item in tinycss2.parse_blocks_contents(content):
-        if item.type == "declaration" and _COLOUR_PROPERTY.search(item.lower_name):
-            important = " !important" if item.important else ""
-            parts.append(f"{item.name}:{tinycss2.serialize(_convert_tokens(item.value, icc))}{important};")
-        elif item.type in ("at-rule", "qualified-rule"):
-            parts.append(_convert_rules([item], icc))
-        else:
-            parts.append(item.serialize() + (";" if item.type == "declaration" else ""))
-    return "".join(parts)
-
-
-def cmyk_svg(svg: str, icc: Path) -> str:
-    """An SVG document with its sRGB paint (attributes, style attributes, style sheets) given in CMYK."""
-    def replace(match: re.Match) -> str:
-        value = match["value"]
-        converted = cmyk_value(value.strip(), icc)
-        return f"{match['name']}{match['sep']}{converted if converted != value.strip() else value}"
-
-    return _SVG_COLOUR.sub(replace, svg)
-
-
 # ---- Images --------------------------------------------------------------------------------------------
 
 def prepare_image(path: Path, target: Target, cache_dir: Path) -> tuple[bytes, str] | None:
@@ -174,7 +59,7 @@ def prepare_image(path: Path, target: Target, cache_dir: Path) -> tuple[bytes, s
     """
     suffix = path.suffix.lower()
     vector = suffix == ".svg"
-    if vector and (target.profile != "print" or target.icc is None) or not vector and suffix not in RASTER_SUFFIXES:
+    if vector and (target.profile != "print" or target.condition is None) or not vector and suffix not in RASTER_SUFFIXES:
         return None
     source = path.read_bytes()
     cached_stem = cache_dir / f"{_digest(source)[:24]}-{target.key}"
@@ -182,7 +67,7 @@ def prepare_image(path: Path, target: Target, cache_dir: Path) -> tuple[bytes, s
         if cached_stem.with_suffix(suffix).is_file():
             return cached_stem.with_suffix(suffix).read_bytes(), media_type
     if vector:
-        data, suffix, media_type = cmyk_svg(source.decode("utf-8"), target.icc).encode("utf-8"), ".svg", "image/svg+xml"
+        data, suffix, media_type = colour.svg(source, target.condition), ".svg", "image/svg+xml"
     else:
         data, suffix, media_type = _convert_raster(source, target)
     write_atomically(cached_stem.with_suffix(suffix), data)
@@ -190,7 +75,7 @@ def prepare_image(path: Path, target: Target, cache_dir: Path) -> tuple[bytes, s
 
 
 def _convert_raster(source: bytes, target: Target) -> tuple[bytes, str, str]:
-    from PIL import Image, ImageCms, ImageOps
+    from PIL import Image, ImageOps
 
     with Image.open(io.BytesIO(source)) as opened:
         opened.draft("RGB", _draft_size(opened.size, target))  # JPEG: decode at a reduced scale when it can
@@ -201,11 +86,8 @@ def _convert_raster(source: bytes, target: Target) -> tuple[bytes, str, str]:
     if target.profile == "print":
         if has_alpha:
             image = _flatten(image)
-        if image.mode not in ("L", "CMYK"):
-            source_profile = (ImageCms.ImageCmsProfile(io.BytesIO(embedded_profile)) if embedded_profile
-                              else ImageCms.createProfile("sRGB"))
-            image = ImageCms.profileToProfile(image.convert("RGB"), source_profile, str(target.icc),
-                                              renderingIntent=ImageCms.Intent.PERCEPTUAL, outputMode="CMYK")
+        if image.mode != "CMYK":
+            image = colour.image(image, embedded_profile, target.condition)
         return _save(image, "JPEG", quality=target.quality), ".jpg", "image/jpeg"
     if has_alpha:
         return _save(image, "PNG", optimize=True), ".png", "image/png"

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import colour
+from .colour import BUNDLED_CMYK_PROFILE, PrintCondition
 from .config import PAGE_SIZES_MM, Edition, Project
-from .finish import print_finisher
-from .prepress import (
-    BUNDLED_CMYK_PROFILE,
-    Target,
-    cmyk_stylesheet,
-    cmyk_value,
-    prepare_image,
-)
+from .finish import add_marks, finish_print, finish_web
+from .prepress import Target, prepare_image
 from .render import Prepare, Stylesheet
 
 IMAGE_CACHE = ".coopbrochure-images"  # prepared images, in the output folder
@@ -30,12 +27,25 @@ class Setup:
     prepare: Prepare | None
     pdf_options: dict = field(default_factory=dict)
     roots: list[Path] = field(default_factory=list)  # folders the profile's own files live in
+    finish: Callable[[bytes], bytes] | None = None  # the laid-out PDF made ready (print: unmarked, as imposed)
+    mark: Callable[[bytes], bytes] | None = None  # then, for the PDF itself: crop marks in a slug
+
+
+def finished(pdf: bytes, setup: Setup) -> tuple[bytes, bytes]:
+    """The finished PDF of an edition, and the same without marks (what a booklet imposes)."""
+    unmarked = setup.finish(pdf) if setup.finish else pdf
+    return (setup.mark(unmarked) if setup.mark else unmarked), unmarked
 
 
 def icc_profile(project: Project) -> Path:
     """The CMYK output profile of print PDFs: the print shop's, when the project names one, else the bundled one."""
     named = project.settings.print.icc_profile
     return (project.root / named).resolve() if named else BUNDLED_CMYK_PROFILE
+
+
+def print_condition(project: Project) -> PrintCondition:
+    """The print shop's profile and total-ink limit, as the project file gives them."""
+    return PrintCondition(icc_profile(project), project.settings.print.ink_limit)
 
 
 def image_cache(project: Project) -> Path:
@@ -47,21 +57,20 @@ def setup(project: Project, edition: Edition, sheets: list[Path]) -> Setup:
     width, height = PAGE_SIZES_MM[edition.format]
     if edition.profile == "print":
         settings = project.settings.print
-        icc = icc_profile(project)
+        condition = print_condition(project)
         bleed = settings.bleed_mm
-        target = Target("print", (width + 2 * bleed, height + 2 * bleed), PRINT_PPI, icc, quality=92)
-        prepared = [(cmyk_stylesheet(sheet.read_text(encoding="utf-8"), icc), sheet) for sheet in sheets]
-        colour = (f"@color-profile device-cmyk {{ src: url({icc.as_uri()}); "
-                  "components: cyan, magenta, yellow, black }\n"
-                  f"@page {{ bleed: {bleed:g}mm }}\n:root {{ --bleed: {bleed:g}mm }}")
-        return Setup([*prepared, colour], _preparer(target, image_cache(project)),
-                     {"pdf_variant": f"pdf/{settings.pdfx}", "finisher": print_finisher(icc), "dpi": PRINT_MAX_PPI,
-                      "jpeg_quality": 92}, [icc.parent])
+        target = Target("print", (width + 2 * bleed, height + 2 * bleed), PRINT_PPI, condition, quality=92)
+        prepared = [(colour.stylesheet(sheet.read_text(encoding="utf-8"), condition), sheet) for sheet in sheets]
+        page = condition.css_colour_profile() + f"@page {{ bleed: {bleed:g}mm }}\n:root {{ --bleed: {bleed:g}mm }}"
+        return Setup([*prepared, page], _preparer(target, image_cache(project)),
+                     {"pdf_variant": f"pdf/{settings.pdfx}", "dpi": PRINT_MAX_PPI, "jpeg_quality": 92},
+                     [condition.icc.parent], functools.partial(finish_print, condition=condition),
+                     add_marks if settings.crop_marks else None)
     settings = project.settings.web
     target = Target("web", (width, height), settings.image_ppi, quality=settings.jpeg_quality)
     options = {"pdf_variant": "pdf/ua-1", "dpi": settings.image_ppi, "jpeg_quality": settings.jpeg_quality,
                "optimize_images": True}
-    return Setup(list(sheets), _preparer(target, image_cache(project)), options)
+    return Setup(list(sheets), _preparer(target, image_cache(project)), options, finish=finish_web)
 
 
 def _preparer(target: Target, cache_dir: Path) -> Prepare:
@@ -87,8 +96,9 @@ def palette(project: Project, edition: Edition, sheets: list[Path]) -> dict[str,
     resolved = {name: _resolve(value, declared) for name, value in declared.items()
                 if name.startswith(("chart-", "map-"))}
     if edition.profile == "print":
-        icc = icc_profile(project)
-        resolved = {name: value if name.endswith("font") else cmyk_value(value, icc) for name, value in resolved.items()}
+        condition = print_condition(project)
+        resolved = {name: value if name.endswith("font") else colour.css_value(value, condition)
+                    for name, value in resolved.items()}
     return resolved
 
 
