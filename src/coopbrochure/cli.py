@@ -138,6 +138,9 @@ def build(project_dir: Path, languages, formats, profiles, editions, booklet: bo
             click.echo(f"  preflight: {report.summary()}")
             for line in report.lines():
                 click.echo(f"  {line}", err=True)
+        click.echo(f"  layout: {_layout_summary(edition)}")
+        for finding in edition.layout:
+            click.echo(f"  {finding}", err=True)
             failed += not report.ok(strict)
     for lang, count in sorted(result.fallbacks.items()):
         click.echo(f"{lang}: {_count(count, 'text')} taken from the fallback language (see the warnings)")
@@ -297,3 +300,46 @@ def _shown(path: Path) -> str:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
+
+
+@main.command("check-layout")
+@PROJECT_DIR
+@click.option("--lang", "languages", multiple=True, help="Check only this language (repeatable).")
+@click.option("--format", "formats", multiple=True, help="Check only this page format (repeatable).")
+@click.option("--profile", "profiles", multiple=True, type=click.Choice(["print", "web"]),
+              help="Check only this profile (repeatable).")
+@click.option("--edition", "editions", multiple=True, help="Check only this edition, e.g. fr-a5-web (repeatable).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Editions laid out at once (default: one per CPU).")
+def check_layout(project_dir: Path, languages, formats, profiles, editions, jobs) -> None:
+    """Lay out the editions and report what a reader would see wrong, page by page; write no PDF.
+
+    The page-quality check also runs on every build. It finds near-empty pages, words stranded on a
+    line, holes in columns, text or images in the margins, type under 6 pt (graphics included), text
+    with too little contrast (over images: measured on the rendered page) and fact sheets that are not
+    two pages. Each finding names the file, the page, the element and what to do. Exit 1 when there is one.
+
+    \b
+    Examples:
+      coopbrochure check-layout
+      coopbrochure check-layout --edition fr-a5-web
+    """
+    from .pipeline import check_layout as check
+
+    progress = _Progress()
+    results = check(project_dir, languages=languages, formats=formats, profiles=profiles, editions=editions,
+                    jobs=jobs, progress=progress)
+    progress.clear()
+    found = 0
+    for edition in sorted(results, key=lambda result: result.edition.name):
+        click.echo(f"{edition.path.stem}: {edition.pages} pages, {_layout_summary(edition)}")
+        for finding in edition.layout:
+            click.echo(f"  {finding}")
+        found += len(edition.layout)
+    if found:
+        raise click.exceptions.Exit(1)
+
+
+def _layout_summary(edition) -> str:
+    """The page-quality check of one edition in a line: its findings and the denser variants it took."""
+    fitted = ", ".join(f"{section} (variant {level})" for section, level in sorted(edition.variants.items()))
+    return _count(len(edition.layout), "finding") + (f"; fitted {fitted}" if fitted else "")

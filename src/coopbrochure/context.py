@@ -30,6 +30,7 @@ class RenderedText:
     id: str
     meta: FrontMatter
     parts: list[tuple[str, Any]]
+    file: str = ""  # the Markdown file, relative to the project (named by the page-quality check)
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class CountryChapter:
     map: Graphic | None
     timeline: Graphic | None
     portfolio: Graphic | None
+    file: str = ""  # the country's YAML file, relative to the project
 
 
 def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, languages: list[str],
@@ -57,7 +59,8 @@ def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, langua
         "editorial": text(dataset.editorial[lang], ident="editorial"),
         "intro": text(dataset.intro[lang], ident="dossier"),
         "articles": [text(article[lang], ident=f"article-{article[lang].name}") for article in dataset.articles],
-        "countries": [_chapter(country, lang, allow_html, graphics) for country in countries],
+        "countries": [_chapter(country, lang, allow_html, graphics, _country_file(dataset, index))
+                      for index, country in enumerate(countries)],
         "region_map": graphics.region(countries),
     }
 
@@ -66,10 +69,13 @@ def factsheet_context(dataset: Dataset, edition: Edition, *, fallback: str, lang
                       allow_html: bool = False, palette: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything factsheet.html.j2 may use: the chapter of the edition's country, with the publication's."""
     context = _common(dataset, edition, fallback, languages)
-    country = next(country for country in dataset.countries if country.iso.lower() == edition.country)
+    index, country = next((index, country) for index, country in enumerate(dataset.countries)
+                          if country.iso.lower() == edition.country)
     country = _named(localize(country, edition.lang, fallback), context["fmt"])
     graphics = Graphics(context["fmt"], "factsheet", palette or {}, web=edition.profile == "web")
-    return context | {"chapter": _chapter(country, edition.lang, allow_html, graphics)}
+    chapter = _chapter(country, edition.lang, allow_html, graphics, _country_file(dataset, index))
+    contacts = [contact for contact in context["pub"].contacts if _serves(contact, country)]
+    return context | {"chapter": chapter, "contacts": contacts or context["pub"].contacts}
 
 
 def _common(dataset: Dataset, edition: Edition, fallback: str, languages: list[str]) -> dict[str, Any]:
@@ -85,7 +91,24 @@ def _common(dataset: Dataset, edition: Edition, fallback: str, languages: list[s
         "fmt": fmt,
         "pub": localize(dataset.publication, lang, fallback),
         "other_languages": [fmt.language_name(other) for other in languages if other != lang],
+        "publication_file": _relative(dataset, dataset.data_dir / "publication.yaml"),
     }
+
+
+def _relative(dataset: Dataset, path) -> str:
+    """A data file as the project names it (data/countries/peru.yaml), for the page-quality check's messages."""
+    return str(path.relative_to(dataset.data_dir.parent))
+
+
+def _country_file(dataset: Dataset, index: int) -> str:
+    names = dataset.publication.countries
+    return _relative(dataset, dataset.data_dir / "countries" / f"{names[index]}.yaml") if index < len(names) else ""
+
+
+def _serves(contact, country: Country) -> bool:
+    """Whether a contact is the office of this country: named for it, or in its capital (other offices are not)."""
+    text = " ".join(str(part) for part in [contact.name, contact.organisation or "", *contact.address]).lower()
+    return any(name and name.lower() in text for name in (country.name, country.capital))
 
 
 def _named(country: Country, fmt: Formatter) -> Country:
@@ -100,10 +123,11 @@ def _render_text(text: Text, *, lang: str, allow_html: bool, ident: str) -> Rend
         "box": {item.id: RenderedBox(item.title, render(item.body, lang, allow_html)) for item in meta.boxes},
     }
     parts = [(kind, value if kind == "html" else components[kind][value])
-             for kind, value in segments(render(text.body, lang, allow_html))]
-    return RenderedText(ident, meta, parts)
+             for kind, value in segments(render(text.body, lang, allow_html))
+             if kind != "figure" or components["figure"][value].place == "here"]
+    return RenderedText(ident, meta, parts, text.file)
 
 
-def _chapter(country: Country, lang: str, allow_html: bool, graphics: Graphics) -> CountryChapter:
+def _chapter(country: Country, lang: str, allow_html: bool, graphics: Graphics, file: str) -> CountryChapter:
     return CountryChapter(f"country-{country.iso.lower()}", country, render(country.intro, lang, allow_html),
-                          graphics.locator(country), graphics.timeline(country), graphics.portfolio(country))
+                          graphics.locator(country), graphics.timeline(country), graphics.portfolio(country), file)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 
 from markdown_it import MarkdownIt
@@ -18,7 +19,7 @@ QUOTES = {
 }
 
 # a marker paragraph as rendered: typesetting may have wrapped (part of) the id in a span (a capitalised "Kaart")
-MARKER = re.compile(r"<p>\[\[(figure|quote|box):((?:<[^<>]{0,40}>|[\w\u00ad\u2060-])+)\]\]</p>")
+MARKER = re.compile(r"<p(?: data-p=\"\w+\")?>\[\[(figure|quote|box):((?:<[^<>]{0,40}>|[\w\u00ad\u2060-])+)\]\]</p>")
 # a marker line of the source; the indentation is kept: four spaces or more make it a code block, not a marker
 MARKER_SOURCE = re.compile(r"^([ \t]*)\[\[(\w+):([^\]]*)\]\][ \t]*$")
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -26,8 +27,11 @@ _MARKER_ID_NOISE = re.compile(r"<[^<>]*>|[\u00ad\u2060]")
 
 
 @functools.cache
-def _parser(lang: str, allow_html: bool = False) -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True, "quotes": QUOTES[lang]})
+def _parser(lang: str, allow_html: bool = False, nested: bool = False) -> MarkdownIt:
+    """`nested`: the text stands inside quotation marks already (a pull quote), so its quotes are the inner pair."""
+    quotes = list(QUOTES[lang])
+    md = MarkdownIt("commonmark", {"html": allow_html, "typographer": True,
+                                   "quotes": quotes[2:] + quotes[:2] if nested else quotes})
     md.enable(["replacements", "smartquotes", "table"])
     md.use(footnote_plugin, inline=False)
     md.add_render_rule("footnote_ref", _render_footnote_inline)
@@ -44,32 +48,39 @@ _TAG = re.compile(r"(<[^>]+>)")
 _MONTHS = ("januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december|janvier|"
            "février|mars|avril|juin|juillet|août|septembre|octobre|novembre|décembre|January|February|March|"
            "April|May|June|July|August|September|October|November|December")
+NBSP = "\u00a0"
+# No-break spaces only ever join two short tokens, never a run that could be wider than a line (a glued run
+# that does not fit strands the words before it on a line of their own). Every pattern is bounded, so each
+# takes linear time on any text (a 100,000-digit "word" included).
 _RULES = [
-    # a currency sign, an amount and its magnitude stay together and unhyphenated: "€ 8 miljoen", "2,3 miljard"
-    (re.compile(r"€ (?=\d)"), "€\u00a0"),
-    (re.compile(r"(\d+(?:[.,]\d+)*) (miljoen|miljard|million|millions|milliard|milliards|billion)\b"),
-     '<span class="keep">\\1\u00a0\\2</span>'),
+    # a currency sign, an amount and its magnitude stay together: "€ 8 miljoen", "2,3 miljard", "45 000 €"
+    (re.compile(r"€ (?=\d)"), "€" + NBSP),
+    (re.compile(r"(?<![\d.,])(\d[\d.,]{0,14}) (?=(?:miljoen|miljard|million|millions|milliard|milliards|billion)\b)"),
+     "\\1" + NBSP),
+    (re.compile(r"(?<=[\w%]) (?=€(?!\w))"), NBSP),
     # a day and its month stay on one line: "27 juni"
-    (re.compile(rf"\b(\d{{1,2}}) ({_MONTHS})\b"), "\\1\u00a0\\2"),
+    (re.compile(rf"\b(\d{{1,2}}) (?=(?:{_MONTHS})\b)"), "\\1" + NBSP),
     # a range of years never breaks at its dash (U+2060 WORD JOINER has no width)
-    (re.compile(r"(\d{4})–(\d{2,4})\b"), "\\1\u2060–\u2060\\2"),
+    (re.compile(r"(?<!\d)(\d{4})–(\d{2,4})\b"), "\\1\u2060–\u2060\\2"),
 ]
-# names and acronyms are not hyphenated (Ecua-dor, SIS-TEC); the first word of a sentence may be
-_NAME = re.compile(r"(?<![\w\u00ad-])([A-ZÀ-ÖØ-Þ][\w’'.&-]{2,}\w)")
+# names and acronyms are not hyphenated (Ecua-dor, SIS-TEC); the first word of a sentence may be, and so may
+# a name too long to be left whole in a narrow column
+_NAME = re.compile(r"(?<![\w\u00ad-])([A-ZÀ-ÖØ-Þ][\w’'.&-]{2,12}\w)(?![\w’'.&-])")
 _SENTENCE_END = re.compile(r"[.!?:]\s+[\"'‘“«\u00a0(]*$")
 _BLOCK_START = re.compile(r"<(?:p|li|h[1-6]|td|th|dt|dd|blockquote|figcaption)\b")
 # French: a narrow no-break space before ; ! ? and in 2 000 and 35 %, a no-break space before : (never
-# in URLs or times); applied to the whole HTML, as the word before the sign may end inside a tag.
+# in URLs or times) and inside « »; applied to the whole HTML, as the word before the sign may end in a tag.
 _FRENCH = [
-    (re.compile(r"(?<=[\w»)\]’”>%])[ \u00a0\u202f]?([;!?])(?=[\s<]|$)"), "\u202f\\1"),
+    (re.compile(r"(?<=[\w»)\]’”>%€])[ \u00a0\u202f]?([;!?])(?=[\s<]|$)"), "\u202f\\1"),
     (re.compile(r"(?<=[\w»)\]’”>%])[ \u00a0\u202f]?:(?=[\s<]|$)"), "\u00a0:"),
     (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), "\u202f"),
     (re.compile(r"(?<=\d) %"), "\u202f%"),
+    (re.compile(r"« ?"), "«" + NBSP),
+    (re.compile(r" ?»"), NBSP + "»"),
 ]
-# the last two words of a paragraph or title stay on one line: no word alone on the last line
-# (bounded repetitions: a text of a million letters without a space must not take quadratic time)
-_LAST_WORDS = re.compile(r"([^\s<>]{1,30}) ((?:<span class=\"name\">)?[^\s<>]{1,14}(?:</span>)?[^\s<>]{0,2})"
-                         r"(</p>|</h[1-6]>|$)")
+# a short last word of a paragraph or title does not stand alone on the last line: a no-break space joins
+# it to the word before, when both are short enough never to fill a line together
+_LAST_WORDS = re.compile(r"(?<=[^\s<>])( )([^\s<>]{1,7})(</p>|</h[1-6]>|</li>|$)")
 
 
 def typeset(html: str, lang: str) -> str:
@@ -84,7 +95,13 @@ def typeset(html: str, lang: str) -> str:
     html = "".join(parts)
     for pattern, replacement in _FRENCH if lang == "fr" else ():
         html = pattern.sub(replacement, html)
-    return _LAST_WORDS.sub(r'<span class="keep">\1 \2</span>\3', html)
+    return _LAST_WORDS.sub(_join_last_word, html)
+
+
+def _join_last_word(match: re.Match) -> str:
+    before = match.string[max(0, match.start() - 9):match.start()].rsplit(" ", 1)[-1]
+    short = len(before) + len(match.group(2)) <= 16 and "<" not in before and NBSP not in before
+    return (NBSP if short else " ") + match.group(2) + match.group(3)
 
 
 def _name(match: re.Match, *, text: str, opens_block: bool) -> str:
@@ -113,7 +130,50 @@ def render(text: str, lang: str, allow_html: bool = False) -> Markup:
             _collect_footnotes(md, tokens[start:], env)
             tokens = tokens[:start]
             break
-    return Markup(typeset(md.renderer.render(tokens, md.options, env), lang))
+    return Markup(_paragraph_ids(typeset(_tables(md.renderer.render(tokens, md.options, env)), lang)))
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+
+
+def _paragraph_ids(html: str) -> str:
+    """Name each paragraph by its content, so that the page-quality check's fitting can set that one apart."""
+    return _PARAGRAPH.sub(lambda match: f'<p data-p="{hashlib.sha1(match.group(1).encode()).hexdigest()[:10]}">'
+                                        f"{match.group(1)}</p>", html)
+
+
+_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+_CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.S)
+_NUMBER = re.compile(r"^[\s€$%+\-−–.,\d\u00a0\u202f]*\d[\s€$%+\-−–.,\d\u00a0\u202f]*$")
+WIDE_TABLE_COLUMNS = 4  # a table of this many columns is too wide for a text column: it spans both
+
+
+def _tables(html: str) -> str:
+    """Markdown tables: columns of figures aligned right, and a wide table marked to span both columns."""
+    def table(match: re.Match) -> str:
+        rows = [[cell for cell in _CELL.findall(row)] for row in _ROW.findall(match.group(1))]
+        body = [row for row in rows if row and row[0][0] == "td"]
+        width = max((len(row) for row in rows), default=0)
+        numeric = {index for index in range(width)
+                   if body and all(index < len(row) and _NUMBER.match(re.sub(r"<[^>]+>", "", row[index][2]))
+                                   for row in body)}
+
+        def cells(row: re.Match) -> str:
+            index = 0
+            out = []
+            for cell in _CELL.finditer(row.group(1)):
+                tag, attributes, content = cell.groups()
+                attributes = re.sub(r' style="text-align:\w+"', "", attributes)
+                kind = ' class="number"' if index in numeric else ""
+                out.append(f"<{tag}{attributes}{kind}>{content}</{tag}>")
+                index += 1
+            return "<tr>" + "".join(out) + "</tr>"
+
+        wide = ' class="wide"' if width >= WIDE_TABLE_COLUMNS else ""
+        return f"<table{wide}>" + _ROW.sub(cells, match.group(1)) + "</table>"
+
+    return _TABLE.sub(table, html) if "<table>" in html else html
 
 
 def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
@@ -128,11 +188,14 @@ def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
             current = None
 
 
-def inline(text: str | None, lang: str) -> Markup:
-    """One line of Markdown (emphasis, quotes, dashes) to HTML without a paragraph."""
+def inline(text: str | None, lang: str, nested: bool = False) -> Markup:
+    """One line of Markdown (emphasis, quotes, dashes) to HTML without a paragraph.
+
+    `nested`: the line is printed inside quotation marks, so quotes within it take the inner pair.
+    """
     if not text:
         return Markup("")
-    return Markup(typeset(_parser(lang).renderInline(text), lang))
+    return Markup(typeset(_parser(lang, nested=nested).renderInline(text), lang))
 
 
 def segments(html: Markup) -> list[tuple[str, str]]:

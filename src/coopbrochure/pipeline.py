@@ -16,8 +16,10 @@ from .config import Edition, Project, load_project
 from .context import edition_context, factsheet_context
 from .errors import Problem, RenderError
 from .finish import cover_thumbnail
+from .fitting import Fitter
 from .i18n import labels
 from .loader import Dataset, country_codes
+from .pagecheck import Finding, measure_over_art, summarise
 from .profiles import finished, palette, setup
 from .render import render_pdf, write_atomically
 from .templating import environment, render_template
@@ -36,6 +38,8 @@ class EditionResult:
     extra_files: list[Path] = field(default_factory=list)  # the booklet and the cover thumbnail, when made
     booklet_blanks: int = 0  # blank pages the booklet needed to reach a multiple of four
     reports: list = field(default_factory=list)  # preflight.Report of the PDF and of its booklet
+    layout: list = field(default_factory=list)  # pagecheck.Finding: what the page-quality check found
+    variants: dict[str, int] = field(default_factory=dict)  # section -> the denser variant it needed to fit
 
 
 @dataclass(frozen=True)
@@ -80,7 +84,7 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
     built = {result.edition: result for result in _build_all(checked.project, checked.dataset, stale, options,
                                                               jobs, progress)}
     for edition, result in built.items():
-        cache.record(edition, inputs[edition], len(result.warnings), checked.dataset.files)
+        cache.record(edition, inputs[edition], len(result.warnings) + len(result.layout), checked.dataset.files)
     cache.save()
     results = [built.get(edition) or EditionResult(edition, project.output_path(edition)) for edition in selected]
     languages_built = {edition.lang for edition in stale}
@@ -123,8 +127,22 @@ def _named(edition: Edition, name: str) -> bool:
     return edition.name == name or edition.name.startswith(name + "-")
 
 
+def check_layout(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), formats: tuple[str, ...] = (),
+                 profiles: tuple[str, ...] = (), editions: tuple[str, ...] = (), jobs: int | None = None,
+                 progress: Progress | None = None) -> list[EditionResult]:
+    """Lay out the selected editions and run the page-quality check on each, writing nothing.
+
+    Each result's `layout` lists its findings (after the denser variants fitting tried); raises DataError
+    when the data is invalid.
+    """
+    checked = check_project(project_dir)
+    selected = select(all_editions(checked.project), languages, formats, editions, profiles)
+    options = {"html": False, "strict": False, "booklet": False}
+    return _build_all(checked.project, checked.dataset, selected, options, jobs, progress, write=False)
+
+
 def _build_all(project: Project, dataset: Dataset, editions: list[Edition], options: dict, jobs: int | None,
-               progress: Progress | None) -> list[EditionResult]:
+               progress: Progress | None, write: bool = True) -> list[EditionResult]:
     """Lay out the editions (in worker processes when there are several) and write each PDF from here.
 
     Only this process writes PDFs, so killing it stops the build with every previous PDF intact.
@@ -134,7 +152,7 @@ def _build_all(project: Project, dataset: Dataset, editions: list[Edition], opti
     results = []
 
     def finish(edition: Edition, result: EditionResult, files: dict[Path, bytes]) -> None:
-        for path, data in files.items():
+        for path, data in files.items() if write else ():
             write_atomically(path, data)
         results.append(result)
         notify("done", edition, result)
@@ -222,12 +240,15 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
         write_atomically(target.with_suffix(".html"), document.encode("utf-8"))
     sheets = stylesheets(project, edition.format, edition.kind)
     profile = setup(project, edition, sheets)
+    fitter = Fitter(document, factsheet=edition.kind == "factsheet")
     rendered = render_pdf(document, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],
                           [project.root, project.theme_dir, *profile.roots], project.settings.allowed_hosts,
                           font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
-                          prepare=profile.prepare, pdf_options=profile.pdf_options)
-    if strict and rendered.warnings:
+                          prepare=profile.prepare, pdf_options=profile.pdf_options, review=fitter.review)
+    findings = layout_findings(fitter, rendered.pdf)
+    if strict and (rendered.warnings or findings):
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
+                                     *(f"{target.name}: {finding}" for finding in findings),
                                      f"{target.name} was not written (--strict)."]))
     settings = project.settings.print if edition.profile == "print" else project.settings.web
     pdf, unmarked = finished(rendered.pdf, profile)  # print: colour, overprint, output intent; marks last
@@ -243,5 +264,14 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
     checked = [path for path in files if path.suffix == ".pdf" and (path == target or edition.profile == "print")]
     reports = [_preflight(project, edition, path, files[path]) for path in checked]
     result = EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings,
-                           rendered.notes_pages, list(files)[1:], blanks, reports)
+                           rendered.notes_pages, list(files)[1:], blanks, reports, findings, dict(fitter.levels))
     return result, files
+
+
+def layout_findings(fitter: Fitter, pdf: bytes) -> list[Finding]:
+    """The page-quality findings of the final layout: its boxes, then text over images measured on the PDF."""
+    inspection = fitter.inspection
+    if inspection is None:
+        return []
+    over_art = measure_over_art(pdf, inspection.over_art)
+    return summarise(sorted([*inspection.findings, *over_art], key=lambda finding: finding.page))

@@ -68,17 +68,24 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), 
     return SandboxedFetcher(allowed_protocols=protocols, allow_redirects=False)
 
 
+MAX_LAYOUTS = 4  # the first layout and up to three denser variants
 Stylesheet = Path | str | tuple[str, Path]  # a file, CSS text, or CSS text read from (and relative to) a file
+
+
+Review = Callable[[object], "str | None"]  # a laid-out document -> the HTML to lay out instead, or None
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed_roots: list[Path],
                allowed_hosts: list[str], font_families: set[str], images: dict | None = None, *,
-               prepare: Prepare | None = None, pdf_options: dict | None = None) -> Rendered:
+               prepare: Prepare | None = None, pdf_options: dict | None = None,
+               review: Review | None = None) -> Rendered:
     """Lay out `html` with WeasyPrint; the PDF stays in memory until it is complete.
 
     `stylesheets` are files, or CSS text that the edition adds or converted; `images` is WeasyPrint's
     image cache: pass the same dict to reuse decoded images across editions of one profile.
-    `pdf_options` go to WeasyPrint's `write_pdf` (PDF variant, image resolution...).
+    `pdf_options` go to WeasyPrint's `write_pdf` (PDF variant, image resolution...). `review` reads each
+    laid-out document before it is written and may ask for another layout of revised HTML (a denser
+    variant of a section that does not fit), at most MAX_LAYOUTS in all.
     """
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
@@ -100,9 +107,16 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
     finisher = pdf_options.pop("finisher", None)
     with _captured_warnings() as warnings:
         try:  # images read the options (resolution, quality) when they are loaded, during layout
-            document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/", url_fetcher=fetcher).render(
-                stylesheets=[css(sheet) for sheet in stylesheets], font_config=fonts, color_profiles=colour_profiles,
-                cache=images, **pdf_options)
+            parsed = [css(sheet) for sheet in stylesheets]
+            for _ in range(MAX_LAYOUTS):
+                document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/",
+                                           url_fetcher=fetcher).render(
+                    stylesheets=parsed, font_config=fonts, color_profiles=colour_profiles, cache=images,
+                    **pdf_options)
+                revised = review(document) if review else None
+                if revised is None:
+                    break
+                html = revised
             pdf = document.write_pdf(finisher=finisher, **pdf_options)
         except Exception as error:  # WeasyPrint's own failures must not reach the user as a traceback
             raise RenderError(f"WeasyPrint could not lay out this edition ({type(error).__name__}: {error}); "
