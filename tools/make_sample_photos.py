@@ -60,7 +60,8 @@ def duotone(rgb: np.ndarray, shadow: str, highlight: str, contrast: float = 1.0)
     """Map the luminance of an image onto a ramp from `shadow` to `highlight` (hex colours)."""
     grey = rgb @ np.array([0.2126, 0.7152, 0.0722], dtype=np.float32)
     grey = np.clip((grey - grey.mean()) * contrast + 0.5, 0, 1)[..., None]
-    low, high = (np.array([int(c[i:i + 2], 16) / 255 for i in (1, 3, 5)], dtype=np.float32) for c in (shadow, highlight))
+    low, high = (np.array([int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)], dtype=np.float32)
+                 for colour in (shadow, highlight))
     return low + (high - low) * grey
 
 
@@ -128,7 +129,8 @@ def main() -> None:
         target, (width, height) = make(photo, args.out)
         size = target.stat().st_size
         total += size
-        print(f"{target.name:24} {width:5} x {height:<5} {size / 1024:7.0f} KiB  skimage.data.{photo.source}  {photo.use}")
+        print(f"{target.name:24} {width:5} x {height:<5} {size / 1024:7.0f} KiB  "
+              f"skimage.data.{photo.source}  {photo.use}")
     print(f"{'total':24} {'':13} {total / 1024:7.0f} KiB")
 
 
