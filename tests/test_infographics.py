@@ -268,8 +268,8 @@ def test_a_country_without_map_data_or_portfolio_gets_no_such_graphic():
     graphics = Graphics(Formatter("en"), "a4", {}, web=True)
     ecuador = sample_country("EC", "en")
     assert graphics.portfolio(ecuador) is None
-    assert graphics.locator(ecuador.model_copy(update={"iso": "BE", "capital_location": None})) is None
-    assert graphics.region([ecuador.model_copy(update={"iso": "BE"})]) is None
+    assert graphics.locator(ecuador.model_copy(update={"iso": "TV", "capital_location": None})) is None  # Tuvalu
+    assert graphics.region([ecuador.model_copy(update={"iso": "TV"})]) is None
 
 
 def test_timeline_milestones_keep_programme_periods_in_year_order():
@@ -289,12 +289,13 @@ def test_the_region_map_highlights_the_chapters_countries_in_the_language():
 
 BAD = {
     "capital_location: {lat: 12.05, lon: -77.04}":
-        "capital_location: (12.05, -77.04) lies outside PE (latitude -18.4 to 0.0, longitude -81.3 to -68.7); "
-        "check the signs: south and west are negative",
+        "capital_location: (12.05, -77.04) lies at sea, 1,359 km outside Peru (PE); the latitude's minus sign seems "
+        "to be missing: (-12.05, -77.04) lies in Peru",
     "capital_location: {lat: -120, lon: -77.04}":
         "capital_location.lat: input should be greater than or equal to -90, got -120",
     "programmes:\n  - name: X\n    places: [{name: Cusco, lat: -13.5, lon: 71.97}]":
-        "programmes[0].places[0]: (-13.5, 71.97) lies outside PE",
+        "programmes[0].places[0]: (-13.5, 71.97) lies at sea, 14,804 km outside Peru (PE); the longitude's minus "
+        "sign seems to be missing",
     "portfolio: {year: 2014, total: 10, source: x, channels: [{channel: governmental, amount: 11}]}":
         "portfolio: the channels add up to 11, more than the total 10",
     "portfolio: {year: 2014, source: x, channels: [{channel: governmental, amount: 1}, "

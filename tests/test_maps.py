@@ -10,6 +10,7 @@ import pypdf
 import pypdfium2
 import pytest
 import weasyprint
+from babel import Locale
 from defusedxml import ElementTree
 
 from coopbrochure import maps
@@ -188,8 +189,9 @@ def test_a_name_that_does_not_fit_stays_beside_its_country():
 def test_outside_explains_a_point_that_cannot_be_on_the_countrys_map():
     assert maps.outside("PE", -12.05, -77.04) is None
     assert maps.outside("BO", -16.5, -68.15) is None
-    assert "check the signs" in maps.outside("PE", 12.05, -77.04)
-    assert maps.outside("BE", 50.85, 4.35) is None, "no map data: nothing to check"
+    assert "latitude's minus sign seems to be missing" in maps.outside("PE", 12.05, -77.04)
+    assert maps.outside("BE", 50.85, 4.35) is None
+    assert maps.outside("TV", 0.0, 0.0) is None, "no outline (Tuvalu): nothing to check, the loader warns"
 
 
 def test_bad_input_is_refused_with_a_message():
@@ -203,10 +205,10 @@ def test_bad_input_is_refused_with_a_message():
 
 
 def test_geodata_is_compact_and_loaded_once():
-    assert maps.GEODATA.stat().st_size < 150_000
+    assert maps.GEODATA.stat().st_size < 1_000_000
     data = json.loads(maps.GEODATA.read_text(encoding="utf-8"))
-    assert {"PE", "BO", "EC", "CO", "BR", "CL", "AR", "VE", "PA"} <= data.keys()
-    assert all(round(value, 2) == value for ring in data["PE"] for point in ring for value in point)
+    assert {"PE", "BO", "EC", "CO", "BR", "CL", "AR", "VE", "PA", *PARTNERS} <= data["countries"].keys()
+    assert data["scale"] == 100 and all(isinstance(value, int) for arc in data["arcs"] for value in arc)
     assert maps.countries() is maps.countries()
 
 
@@ -243,3 +245,244 @@ def test_the_map_area_is_not_blank(peru_pdf):
     area = image.crop((0, 0, int(image.width * 100 / 210), int(image.height * 110 / 297)))
     inked = sum(count for value, count in enumerate(area.histogram()) if value < 245)
     assert inked > 0.5 * area.width * area.height
+
+
+# Maps anywhere in the world (issue 15) --------------------------------------------------------------------------
+
+PARTNERS = {  # Belgium's partner countries of governmental cooperation, and their capitals
+    "BJ": ("Porto-Novo", 6.497, 2.605), "BF": ("Ouagadougou", 12.371, -1.519), "BI": ("Gitega", -3.427, 29.925),
+    "CD": ("Kinshasa", -4.322, 15.307), "GN": ("Conakry", 9.509, -13.712), "ML": ("Bamako", 12.639, -8.003),
+    "MA": ("Rabat", 34.020, -6.841), "MZ": ("Maputo", -25.966, 32.573), "NE": ("Niamey", 13.512, 2.112),
+    "PS": ("Ramallah", 31.903, 35.204), "RW": ("Kigali", -1.950, 30.059), "SN": ("Dakar", 14.693, -17.447),
+    "TZ": ("Dodoma", -6.163, 35.752), "UG": ("Kampala", 0.348, 32.582),
+}
+ANDES = {"PE": ("Lima", -12.05, -77.04), "BO": ("La Paz", -16.5, -68.15), "EC": ("Quito", -0.18, -78.47)}
+DUTCH = dict(Locale("nl").territories)
+MIN_PT = 6.0  # no text under 6 pt at print size
+ADVANCE = 0.5  # em: average advance of a character of the theme's sans serif, to estimate a label's box
+
+
+def panels(root):
+    """(offset, size, element) of each framed area: the whole map, or each panel of a multi-panel map."""
+    found = [element for element in root.iter(f"{SVG}g") if element.get("class") == "panel"]
+    if not found:
+        return [((0.0, 0.0), view_box(root), root)]
+    result = []
+    for element in found:
+        x, y = (float(v) for v in re.fullmatch(r"translate\((\S+) (\S+)\)", element.get("transform")).groups())
+        sea = element.find(f"{SVG}rect")
+        result.append(((x, y), (float(sea.get("width")), float(sea.get("height"))), element))
+    return result
+
+
+def label_boxes(root) -> list[tuple[str, tuple[float, float, float, float], tuple[float, float, float, float]]]:
+    """(text, box, frame) of every label, in the map's coordinates (1 unit = 1 pt at print size)."""
+    boxes = []
+    for (dx, dy), (width, height), element in panels(root):
+        for text in element.iter(f"{SVG}text"):
+            x, y, size = float(text.get("x")) + dx, float(text.get("y")) + dy, float(text.get("font-size"))
+            extent = ADVANCE * size * len(text.text)
+            left = x - {"start": 0, "middle": 0.5, "end": 1}[text.get("text-anchor")] * extent
+            boxes.append((text.text, (left, y - 0.7 * size, left + extent, y + 0.2 * size),
+                          (dx, dy, dx + width, dy + height)))
+    return boxes
+
+
+def assert_readable(svg: str) -> None:
+    """Text at least 6 pt at print size, inside its frame, no label over another."""
+    root = parse(svg)
+    width, height = view_box(root)
+    assert float(root.get("width").removesuffix("mm")) * 72 / 25.4 == pytest.approx(width, abs=0.1), "1 unit = 1 pt"
+    assert all(float(text.get("font-size")) >= MIN_PT for text in root.iter(f"{SVG}text"))
+    boxes = label_boxes(root)
+    for name, (x0, y0, x1, y1), (f0, g0, f1, g1) in boxes:
+        assert f0 <= x0 and x1 <= f1 and g0 <= y0 and y1 <= g1, f"{name} leaves the frame"
+    for index, (name, (x0, y0, x1, y1), _) in enumerate(boxes):
+        for other, (u0, v0, u1, v1), _ in boxes[index + 1:]:
+            assert not (x0 < u1 and u0 < x1 and y0 < v1 and v0 < y1), f"{name} overlaps {other}"
+
+
+def partner_map(code: str, **options) -> str:
+    capital, lat, lon = {**PARTNERS, **ANDES}[code]
+    return locator_map(code, places=[Place(capital, lat, lon, "capital")], names=DUTCH, palette=PALETTE,
+                       title=code, desc="d", **options)
+
+
+@pytest.mark.parametrize("code", [*PARTNERS, *ANDES])
+@pytest.mark.parametrize("size", [(78, 96), (50, 62)], ids=["a4", "a5"])
+def test_every_partner_country_gets_a_readable_locator_map(code, size):
+    svg = partner_map(code, width_mm=size[0], height_mm=size[1])
+    root = parse(svg)
+    ids = by_id(root)
+    assert ids[f"map-{code.lower()}-land-{code.lower()}"].get("class") == "country focus"
+    assert [c.get("class") for c in root.iter(f"{SVG}circle")].count("capital") == 1
+    labels = {element.text: element.get("class") for element in root.iter(f"{SVG}text")}
+    assert labels[PARTNERS.get(code, ANDES.get(code))[0]] == "label capital"
+    assert labels[DUTCH[code]] == "label country-name focus"
+    neighbours = [text for text, kind in labels.items() if kind == "label country-name neighbour"]
+    assert neighbours and set(neighbours) <= set(DUTCH.values()), "neighbours named in the edition's language"
+    assert_readable(svg)
+
+
+def test_small_countries_are_shown_in_context_and_big_ones_whole():
+    for code, least, most in (("RW", 0.12, 0.45), ("BI", 0.12, 0.45), ("PS", 0.05, 0.45), ("BJ", 0.2, 0.8),
+                              ("CD", 0.6, 1.0), ("BR", 0.6, 1.0)):
+        root = parse(partner_map(code) if code != "BR" else locator_map(
+            "BR", places=[], names=DUTCH, palette=PALETTE, title="t", desc="d"))
+        width, height = view_box(root)
+        numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", by_id(root)[f"map-{code.lower()}-land-"
+                                                                             f"{code.lower()}"].get("d"))]
+        share = max((max(numbers[::2]) - min(numbers[::2])) / width, (max(numbers[1::2]) - min(numbers[1::2])) / height)
+        assert least <= share <= most, (code, share)
+        assert min(numbers[::2]) > -1 and max(numbers[::2]) < width + 1 or share < 1, code
+        assert len([p for p in root.iter(f"{SVG}path") if "neighbour" in p.get("class", "")]) >= 3, code
+
+
+def test_islands_across_the_antimeridian_are_framed_together():
+    """Fiji lies on both sides of 180°: one view holds all its main islands, not two halves of the world."""
+    root = parse(locator_map("FJ", places=[Place("Suva", -18.14, 178.44, "capital")], names=DUTCH,
+                             palette=PALETTE, title="t", desc="d"))
+    width, _ = view_box(root)
+    numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", by_id(root)["map-fj-land-fj"].get("d"))]
+    assert 0 < min(numbers[::2]) and max(numbers[::2]) < width and max(numbers[::2]) - min(numbers[::2]) > width / 3
+
+
+def test_tanzanias_islands_are_on_its_map_and_the_lakes_are_drawn():
+    root = parse(partner_map("TZ"))
+    assert len(re.findall("M", by_id(root)["map-tz-land-tz"].get("d"))) >= 3  # the mainland, Zanzibar, Pemba
+    assert by_id(root)["map-tz-lakes"].get("fill") == PALETTE["sea"]
+    assert len(re.findall("M", by_id(root)["map-tz-lakes"].get("d"))) >= 3  # Victoria, Tanganyika, Malawi...
+
+
+@pytest.mark.parametrize("lake, lat, lon", [("Victoria", -1.0, 33.0), ("Tanganyika", -6.0, 29.6),
+                                            ("Kivu", -2.0, 29.2), ("Malawi", -12.0, 34.6), ("Chad", 13.05, 14.5),
+                                            ("Titicaca", -15.8, -69.4)])
+def test_the_large_lakes_are_in_the_geodata(lake, lat, lon):
+    def inside(ring) -> bool:
+        crossings = 0
+        for (x0, y0), (x1, y1) in zip(ring[-1:] + ring[:-1], ring):
+            if (y0 > lat) != (y1 > lat) and lon < x0 + (lat - y0) * (x1 - x0) / (y1 - y0):
+                crossings += 1
+        return crossings % 2 == 1
+    assert any(inside(ring) for ring in maps.world().lakes), lake
+
+
+def test_neighbours_share_their_border_point_for_point():
+    """Shared-arc simplification: the border of two countries is the same line on both maps."""
+    countries = maps.countries()
+    for a, b, least in (("RW", "BI", 5), ("CD", "UG", 5), ("PE", "BO", 5), ("ML", "BF", 5), ("MA", "EH", 2)):
+        shared = {p for ring in countries[a] for p in ring} & {p for ring in countries[b] for p in ring}
+        assert len(shared) >= least, (a, b)  # Morocco and Western Sahara: a straight line, its two ends
+
+
+def test_western_sahara_is_apart_from_morocco():
+    assert "Western Sahara" in maps.outside("MA", 27.15, -13.2)  # Laayoune
+    assert maps.outside("EH", 27.15, -13.2) is None
+    assert maps.outside("MA", 31.63, -8.0) is None  # Marrakesh
+    root = parse(partner_map("MA"))
+    assert by_id(root)["map-ma-land-eh"].get("class") == "country neighbour"
+
+
+@pytest.mark.parametrize("codes, region", [(["CD", "RW", "BI", "UG"], "great-lakes"),
+                                           (["ML", "BF", "NE", "SN"], "sahel"), (["PE", "BO", "EC"], "andes")])
+@pytest.mark.parametrize("size", [(76, 78), (58, 48)], ids=["a4", "a5"])
+def test_region_maps_frame_their_countries_in_one_view(codes, region, size):
+    svg = region_map(codes, names=DUTCH, palette=PALETTE, title=region, desc="d", width_mm=size[0],
+                     height_mm=size[1])
+    root = parse(svg)
+    assert panels(root)[0][2] is root, "neighbouring countries share one view"
+    prefix = "map-region-" + "-".join(code.lower() for code in codes)
+    focus = {element.text for element in root.iter(f"{SVG}text") if "focus" in element.get("class")}
+    assert focus == {DUTCH[code] for code in codes}
+    for code in codes:
+        assert by_id(root)[f"{prefix}-land-{code.lower()}"].get("class") == "country focus"
+    assert_readable(svg)
+
+
+def test_a_region_map_across_continents_has_a_panel_per_group():
+    svg = region_map(["PE", "BO", "RW", "BI"], names=DUTCH, palette=PALETTE, title="t", desc="d", width_mm=76,
+                     height_mm=78)
+    root = parse(svg)
+    frames = panels(root)
+    assert len(frames) == 2
+    ids = by_id(root)
+    assert ids["map-region-pe-bo-rw-bi-land-pe"].get("class") == "country focus"
+    assert ids["map-region-pe-bo-rw-bi-p2-land-rw"].get("class") == "country focus"
+    assert "map-region-pe-bo-rw-bi-p2-land-pe" not in ids, "each panel shows its own part of the world"
+    assert_readable(svg)
+    assert maps.continent(["PE", "BO"]) == "005" and maps.continent(["RW", "CD"]) == "002"
+    assert maps.continent(["PE", "RW"]) is None
+
+
+def test_the_same_map_is_drawn_once_per_process():
+    maps._drawn.cache_clear()
+    first = partner_map("RW")
+    assert partner_map("RW") is first and maps._drawn.cache_info().hits == 1
+
+
+MINIMAL_COUNTRY = "iso: {iso}\ncapital: X\nintro: x\nincome_category: x\ncooperation_since: 1965\nnon_governmental: x\n"
+
+
+@pytest.mark.parametrize("iso, line, expected", [
+    ("BI", "programmes:\n  - name: PAIOSA\n    places:\n      - {name: Gitega, lat: -3.427, lon: 29.925}\n"
+           "      - {name: Rumonge, lat: 3.971, lon: 29.438}",
+     ("programmes[0].places[1]", "(3.971, 29.438) lies in Congo - Kinshasa", "outside Burundi (BI)",
+      "the latitude's minus sign seems to be missing: (-3.971, 29.438) lies in Burundi")),
+    ("CD", "capital_location: {lat: 4.322, lon: 15.307}",
+     ("capital_location", "(4.322, 15.307) lies in Central African Republic", "outside Congo - Kinshasa (CD)",
+      "the latitude's minus sign seems to be missing")),
+    ("SN", "capital_location: {lat: 14.693, lon: 17.447}",
+     ("capital_location", "outside Senegal (SN)", "the longitude's minus sign seems to be missing")),
+    ("RW", "capital_location: {lat: 30.059, lon: -1.95}",
+     ("capital_location", "outside Rwanda (RW)", "latitude and longitude seem swapped")),
+])
+def test_a_misplaced_coordinate_is_a_located_error_with_its_likely_cause(iso, line, expected):
+    from coopbrochure.model import Country
+    from coopbrochure.validation import validate
+    from coopbrochure.yamlio import parse as parse_yaml
+
+    located, problems = parse_yaml(MINIMAL_COUNTRY.format(iso=iso) + line + "\n", "data/countries/x.yaml")
+    assert not problems
+    model, problems = validate(Country, located)
+    assert model is None and len(problems) == 1 and not problems[0].warning
+    where, _, text = str(problems[0]).partition(": ")
+    file, number, _ = where.split(":")
+    assert file == "data/countries/x.yaml" and int(number) == 7 + line.count("\n"), where
+    key, _, message = text.partition(": ")
+    assert key == expected[0] and all(part in message for part in expected[1:]), message
+
+
+@pytest.mark.parametrize("iso, lat, lon", [("CD", -4.322, 15.307), ("SN", 14.667, -17.4), ("TZ", -6.165, 39.199),
+                                           ("BI", -3.38, 29.36), ("PS", 31.5, 34.47), ("MZ", -15.03, 40.73),
+                                           ("UG", 0.0, 32.8), ("EC", -0.74, -90.31)])
+def test_places_on_borders_coasts_islands_and_lakes_pass(iso, lat, lon):
+    """Kinshasa on the river border, Dakar's cape, Zanzibar, Bujumbura on Lake Tanganyika, Gaza, the Island of
+    Mozambique, a point in Lake Victoria, and the Galápagos."""
+    assert maps.outside(iso, lat, lon) is None
+
+
+def test_a_country_without_an_outline_is_a_located_warning(minimal):
+    from coopbrochure.config import load_project
+    from coopbrochure.loader import load_dataset
+
+    path = minimal / "data" / "countries" / "landia.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("iso: LA", "iso: TV"), encoding="utf-8")
+    project, _ = load_project(minimal)
+    _, problems = load_dataset(project)
+    (warning,) = [problem for problem in problems if "outline" in problem.message]
+    assert warning.warning and str(warning).startswith("data/countries/landia.yaml:2:") and warning.key == "iso"
+    assert "no map outline for 'TV'" in warning.message
+
+
+def test_the_labels_of_many_places_close_together_never_overlap():
+    """A Great Lakes chapter marks a dozen programme towns in a small country."""
+    towns = [("Bujumbura", -3.383, 29.36), ("Rumonge", -3.971, 29.438), ("Ngozi", -2.908, 29.828),
+             ("Muyinga", -2.845, 30.341), ("Kirundo", -2.585, 30.097), ("Makamba", -4.138, 29.804),
+             ("Cibitoke", -2.887, 29.124), ("Kayanza", -2.922, 29.629), ("Muramvya", -3.266, 29.608),
+             ("Ruyigi", -3.476, 30.249), ("Rutana", -3.927, 29.992), ("Bubanza", -3.08, 29.39)]
+    places = [Place("Gitega", -3.427, 29.925, "capital")] + [Place(*town) for town in towns]
+    for width, height in ((78, 96), (50, 62)):
+        svg = locator_map("BI", places=places, names=DUTCH, palette=PALETTE, title="t", desc="d", width_mm=width,
+                          height_mm=height)
+        assert {"Gitega", *(town[0] for town in towns)} <= set(texts(parse(svg)))
+        assert_readable(svg)

@@ -90,7 +90,8 @@ class Graphics:
             height_mm=height, fonts=self.font)))
 
     def region(self, countries: list[Country]) -> Graphic | None:
-        """The chapters' countries highlighted in South America; None when none of them has map data."""
+        """The chapters' countries highlighted on their continent (one panel per group of neighbouring countries
+        when they lie far apart); None when none of them has map data."""
         mapped = [country for country in countries if country.iso in maps.countries()]
         if not mapped:
             return None
@@ -98,10 +99,12 @@ class Graphics:
         names = {code: name for country in mapped for code, name in self.names(country).items()}
         width, height = self.layout.region
         desc = self.t["region_desc"].format(countries=listed)
+        continent = maps.continent([country.iso for country in mapped])
+        title = (self.t["region_title"].format(countries=listed, region=self.fmt.country_name(continent))
+                 if continent else self.t["region_title_world"].format(countries=listed))
         return Graphic(Markup(maps.region_map(
             [country.iso for country in mapped], names=names, palette=self.map,
-            title=_alt(self.t["region_title"].format(countries=listed), desc), desc=desc, width_mm=width,
-            height_mm=height, fonts=self.font)))
+            title=_alt(title, desc), desc=desc, width_mm=width, height_mm=height, fonts=self.font)))
 
     def timeline(self, country: Country) -> Graphic | None:
         """Agreements, programme periods and the end of governmental cooperation; None when there are none."""

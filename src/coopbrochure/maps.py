@@ -1,21 +1,23 @@
-"""Locator and region maps of South America as inline SVG, drawn from the bundled Natural Earth data."""
-import json
+"""Locator and region maps anywhere in the world as inline SVG, drawn from the bundled Natural Earth data."""
+
+from __future__ import annotations
+
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
-GEODATA = Path(__file__).parent / "geodata" / "south-america.json"
+from .geo import (GEODATA, UNLABELLED, Point, arc_between, azimuthal, bounds, centre_of,  # noqa: F401
+                  continent, has_outline, mainland, outside, reach, unit, world)
+
 PT_PER_MM = 72 / 25.4
 PALETTE_KEYS = ("focus", "land", "sea", "border", "ink", "accent")
 CELL = 2.0  # pt: grid used to find room for labels
 CHAR_WIDTH = 0.55  # average advance of a character, in em (Source Sans Pro is narrower: a safe guess)
-MIN_SPAN = 8.0  # degrees: a small country is shown in context, not blown up
+MIN_SPAN = 6.0  # degrees: a small country is shown in context, not blown up
+MAX_SPAN = 48.0  # degrees of arc: countries farther apart than this on a region map get a panel each
 FOCUS_SIZE, NEIGHBOUR_SIZE, PLACE_SIZE = 7.5, 6.5, 7.0  # font sizes in pt (the user unit is 1 pt)
-
-Point = tuple[float, float]
+GAP = 3.0  # pt between the panels of a region map
 
 
 @dataclass(frozen=True)
@@ -27,65 +29,63 @@ class Place:
     kind: str = "region"  # "capital" or "region"
 
 
-@cache
 def countries() -> dict[str, tuple[tuple[Point, ...], ...]]:
     """Alpha-2 code -> rings of (lon, lat), loaded once from the package data."""
-    data = json.loads(GEODATA.read_text(encoding="utf-8"))
-    return {code: tuple(tuple((lon, lat) for lon, lat in ring) for ring in rings) for code, rings in data.items()}
+    return world().countries
 
 
-def azimuthal(lon: float, lat: float, lon0: float, lat0: float) -> Point:
-    """Lambert azimuthal equal-area coordinates, in degrees of arc at the centre (y grows northwards)."""
-    phi, phi0, dlon = math.radians(lat), math.radians(lat0), math.radians(lon - lon0)
-    k = math.sqrt(2 / (1 + math.sin(phi0) * math.sin(phi) + math.cos(phi0) * math.cos(phi) * math.cos(dlon)))
-    x = k * math.cos(phi) * math.sin(dlon)
-    y = k * (math.cos(phi0) * math.sin(phi) - math.sin(phi0) * math.cos(phi) * math.cos(dlon))
-    return math.degrees(x), math.degrees(y)
+@dataclass(frozen=True)
+class View:
+    """A projection (lon, lat) -> pt on a width x height area, and how far from its centre it sees."""
+    lon0: float
+    lat0: float
+    left: float
+    top: float
+    scale: float
+    width: float
+    height: float
+
+    def __call__(self, lon: float, lat: float) -> Point:
+        x, y = azimuthal(lon, lat, self.lon0, self.lat0)
+        return (x - self.left) * self.scale, (self.top - y) * self.scale
+
+    def reach(self) -> float:
+        """Degrees of arc from the centre to the farthest corner."""
+        x0, x1 = self.left, self.left + self.width / self.scale
+        y0, y1 = self.top - self.height / self.scale, self.top
+        return reach(max(math.hypot(x, y) for x in (x0, x1) for y in (y0, y1)))
 
 
-def bounds(points) -> tuple[float, float, float, float]:
-    xs, ys = [p[0] for p in points], [p[1] for p in points]
-    return min(xs), min(ys), max(xs), max(ys)
-
-
-def mainland(rings) -> list:
-    """The longest ring and the rings near it: far islands (the Galápagos) do not widen the view."""
-    largest = max(rings, key=len)
-    west, south, east, north = bounds(largest)
-    return [ring for ring in rings if all(
-        west - 2 <= lon <= east + 2 and south - 2 <= lat <= north + 2 for lon, lat in ring)]
-
-
-def outside(iso: str, lat: float, lon: float, tolerance: float = 0.5) -> str | None:
-    """Why (lat, lon) cannot be marked on the locator map of `iso`, or None when it can (or there is no map)."""
-    if iso not in countries():
-        return None
-    west, south, east, north = bounds([p for ring in mainland(countries()[iso]) for p in ring])
-    if south - tolerance <= lat <= north + tolerance and west - tolerance <= lon <= east + tolerance:
-        return None
-    south, north, west, east = (f"{round(value, 1) + 0:.1f}" for value in (south, north, west, east))
-    return (f"({lat:g}, {lon:g}) lies outside {iso} (latitude {south} to {north}, longitude {west} to {east}); "
-            "check the signs: south and west are negative")
-
-
-def fit_view(codes: list[str], width: float, height: float, margin: float) -> Callable[[float, float], Point]:
-    """A projection (lon, lat) -> pt on the map, framing the mainland of `codes` with `margin` around it.
-
-    Lambert azimuthal equal-area centred on the countries; the margin (share of the larger side) shows the
-    neighbours, and the frame is widened to the aspect ratio of the map."""
-    points = [p for code in codes for ring in mainland(countries()[code]) for p in ring]
-    west, south, east, north = bounds(points)
-    lon0, lat0 = (west + east) / 2, (south + north) / 2
+def fit_view(codes: list[str], places: list[Place], width: float, height: float, margin: float) -> View:
+    """Lambert azimuthal equal-area centred on the mainland of `codes` and their places (the Galápagos when a
+    programme works there), framed with `margin` around them (share of the larger side, to show the neighbours), widened to the map's aspect ratio."""
+    points = [p for code in codes for ring in mainland(code) for p in ring]
+    points += [(p.lon, p.lat) for p in places if any(outside(code, p.lat, p.lon) is None for code in codes)]
+    lon0, lat0 = centre_of(points)
     x0, y0, x1, y1 = bounds([azimuthal(lon, lat, lon0, lat0) for lon, lat in points])
     pad = margin * max(x1 - x0, y1 - y0) + margin * 8
     span_x, span_y = max(x1 - x0 + 2 * pad, MIN_SPAN), max(y1 - y0 + 2 * pad, MIN_SPAN)
     span_x, span_y = max(span_x, span_y * width / height), max(span_y, span_x * height / width)
-    left, top, scale = (x0 + x1 - span_x) / 2, (y0 + y1 + span_y) / 2, width / span_x
+    return View(lon0, lat0, (x0 + x1 - span_x) / 2, (y0 + y1 + span_y) / 2, width / span_x, width, height)
 
-    def project(lon: float, lat: float) -> Point:
-        x, y = azimuthal(lon, lat, lon0, lat0)
-        return (x - left) * scale, (top - y) * scale
-    return project
+
+def clusters(codes: list[str]) -> list[list[str]]:
+    """The countries grouped by nearness: each group fits in MAX_SPAN degrees of arc (Andes, Great Lakes...)."""
+    groups = [[code] for code in codes]
+    points = {code: [p for ring in mainland(code) for p in ring[:: max(1, len(ring) // 50)]] for code in codes}
+
+    def span(group: list[str]) -> float:
+        every = [p for code in group for p in points[code]]
+        middle = unit(*centre_of(every))
+        return 2 * max(arc_between(middle, unit(*p)) for p in every)
+
+    while len(groups) > 1:
+        pairs = [(span(a + b), i, j) for i, a in enumerate(groups) for j, b in enumerate(groups) if i < j]
+        best, i, j = min(pairs)
+        if best > MAX_SPAN:
+            break
+        groups[i] += groups.pop(j)
+    return groups
 
 
 def clip(ring: list[Point], x0: float, y0: float, x1: float, y1: float) -> list[Point]:
@@ -103,17 +103,20 @@ def clip(ring: list[Point], x0: float, y0: float, x1: float, y1: float) -> list[
     return ring
 
 
-def visible_rings(project, width: float, height: float, code: str) -> list[list[Point]]:
-    """The country's rings projected to pt and clipped just outside the viewBox; empty when out of view."""
-    margin = 3.0
-    rings = []
-    for ring in countries()[code]:
-        clipped = clip([project(lon, lat) for lon, lat in ring], -margin, -margin, width + margin, height + margin)
+def visible(view: View, rings, extents) -> list[list[Point]]:
+    """The rings near enough to be seen, projected to pt and clipped just outside the area; empty when none is."""
+    margin, middle, seen = 3.0, unit(view.lon0, view.lat0), view.reach() + 1
+    result = []
+    for ring, ext in zip(rings, extents):
+        if arc_between(middle, ext.centre) - ext.radius > seen:
+            continue
+        clipped = clip([view(lon, lat) for lon, lat in ring], -margin, -margin, view.width + margin,
+                       view.height + margin)
         if len(clipped) >= 3:
             west, south, east, north = bounds(clipped)
-            if east > 0 and west < width and north > 0 and south < height:
-                rings.append(clipped)
-    return rings
+            if east > 0 and west < view.width and north > 0 and south < view.height:
+                result.append(clipped)
+    return result
 
 
 def path_data(rings: list[list[Point]]) -> str:
@@ -125,7 +128,8 @@ def path_data(rings: list[list[Point]]) -> str:
             pair = f"{x:.1f} {y:.1f}"
             if not coords or pair != coords[-1]:
                 coords.append(pair)
-        parts.append("M" + coords[0] + "L" + " ".join(coords[1:]) + "Z")
+        if len(coords) >= 3:
+            parts.append("M" + coords[0] + "L" + " ".join(coords[1:]) + "Z")
     return "".join(parts)
 
 
@@ -136,6 +140,7 @@ class Room:
         self.width, self.height = width, height
         self.columns, self.rows = math.ceil(width / CELL), math.ceil(height / CELL)
         self.taken: list[tuple[float, float, float, float]] = []
+        self.water: list[list[bool]] | None = None  # cells of the lakes
 
     def cells(self, box):
         x0, y0, x1, y1 = box
@@ -155,8 +160,8 @@ class Room:
     def take(self, box) -> None:
         self.taken.append(box)
 
-    def mask(self, rings: list[list[Point]]) -> list[list[bool]]:
-        """Cells whose centre lies inside the rings (even-odd rule), by scanlines."""
+    def mask(self, rings: list[list[Point]], dry: bool = False) -> list[list[bool]]:
+        """Cells whose centre lies inside the rings (even-odd rule), by scanlines; `dry`: not in a lake."""
         mask = [[False] * self.columns for _ in range(self.rows)]
         edges = [(a, b) for ring in rings for a, b in zip(ring[-1:] + ring[:-1], ring) if a[1] != b[1]]
         for r in range(self.rows):
@@ -167,6 +172,8 @@ class Room:
                 first, last = max(0, math.ceil(start / CELL - 0.5)), min(self.columns - 1, math.floor(end / CELL - 0.5))
                 for c in range(first, last + 1):
                     mask[r][c] = True
+        if dry and self.water:
+            mask = [[cell and not wet for cell, wet in zip(row, lake)] for row, lake in zip(mask, self.water)]
         return mask
 
 
@@ -178,7 +185,8 @@ def text_box(x: float, y: float, text: str, size: float, anchor: str):
 
 
 def place_label(room: Room, x: float, y: float, text: str, gap: float):
-    """The first free spot around a marker: right, left, above, below, then the diagonals."""
+    """(x, y, anchor, leader) of a label beside its marker: right, left, above, below, the diagonals; where these
+    are taken, the free spot nearest the marker, joined to it by a leader line. Never over another label."""
     size, rise = PLACE_SIZE, 0.35 * PLACE_SIZE
     above, below = y - gap - 0.25 * size, y + gap + 0.75 * size
     spots = [(x + gap, y + rise, "start"), (x - gap, y + rise, "end"), (x, above, "middle"), (x, below, "middle"),
@@ -186,48 +194,70 @@ def place_label(room: Room, x: float, y: float, text: str, gap: float):
              (x - gap, below - 0.15 * size, "end")]
     for spot in spots:
         if room.free(text_box(*spot[:2], text, size, spot[2]), gap=0.5):
-            return spot
+            return (*spot, False)
+    farther = sorted(((dx * dx + dy * dy, dx, dy) for dx in range(-60, 61, 3) for dy in range(-48, 49, 3)
+                      if dx * dx + dy * dy > gap * gap))
+    for _, dx, dy in farther:
+        anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
+        spot = (x + dx + (gap if dx > 0 else -gap if dx < 0 else 0), y + dy + rise, anchor)
+        if room.free(text_box(*spot[:2], text, size, anchor), gap=0.5):
+            return (*spot, True)
     within = [spot for spot in spots if room.within(text_box(*spot[:2], text, size, spot[2]))]
-    return within[0] if within else spots[0 if x < room.width / 2 else 1]
+    return (*(within[0] if within else spots[0 if x < room.width / 2 else 1]), False)
+
+
+def leader(x: float, y: float, radius: float, box, colour: str) -> str:
+    """A hairline from a marker to the nearest point of its label's box."""
+    tx, ty = min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3])
+    length = math.hypot(tx - x, ty - y)
+    if length <= radius:
+        return ""
+    sx, sy = x + (tx - x) * radius / length, y + (ty - y) * radius / length
+    return (f'<line class="leader" x1="{sx:.1f}" y1="{sy:.1f}" x2="{tx:.1f}" y2="{ty:.1f}" stroke={quoteattr(colour)} '
+            f'stroke-width="0.4"/>')
 
 
 def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None):
     """(x, y, box) of a name well inside the visible part of a country, near its middle; None if it does not fit.
 
-    Given `sea` (a function returning the sea mask), a name that does not fit inside goes to the sea right
-    beside the country, else over the country's middle: never far away, where it would name another country."""
-    mask = room.mask(rings)
+    Given `sea` (a function returning the sea mask), a name that does not fit inside is centred near the
+    country's middle, running over its neighbours, else goes to the sea right beside the country, else
+    anywhere free nearest its middle: never over another label."""
+    mask = room.mask(rings, dry=True)
     inside = [(r, c) for r in range(room.rows) for c in range(room.columns) if mask[r][c]]
-    if not inside:
-        return None
+    if not inside:  # all under a lake (or too small for a cell): the wet cells will do
+        mask = room.mask(rings)
+        inside = [(r, c) for r in range(room.rows) for c in range(room.columns) if mask[r][c]]
+        if not inside:
+            return None
     middle_r, middle_c = sum(r for r, _ in inside) / len(inside), sum(c for _, c in inside) / len(inside)
     half = text_box(0, 0, text, size, "middle")[2] / CELL
-    reach = max(math.hypot(r - middle_r, c - middle_c) for r, c in inside) + half + 2
+    reach_ = max(math.hypot(r - middle_r, c - middle_c) for r, c in inside) + half + 2
 
-    def nearest(cells, where, outside=False):
+    def nearest(cells, where, outside=False, limit=True):
         """The best free spot, trying cells nearest the middle first and stopping once none can beat it."""
         best = None
         for distance, r, c in sorted(((r - middle_r) ** 2 + (c - middle_c) ** 2, r, c) for r, c in cells):
-            if outside and distance > reach ** 2 or best is not None and best[0] == 0 and distance > best[1]:
+            if outside and limit and distance > reach_ ** 2 or best is not None and best[0] == 0 and distance > best[1]:
                 break
             x, y = (c + 0.5) * CELL, (r + 0.5) * CELL + 0.35 * size
             box = text_box(x, y, text, size, "middle")
             padded = (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
-            if room.free(box, gap=2.5) and all(where[rr][cc] for rr, cc in room.cells(padded)):
+            if room.free(box, gap=2.5) and (where is None or all(where[rr][cc] for rr, cc in room.cells(padded))):
                 crowded = not room.free(box, gap=12.0)  # keep clear of place names where there is room
                 spot = (0 if outside else crowded, distance * (2 if outside and crowded else 1), x, y, box)
                 best = spot if best is None else min(best, spot)
         return best
 
     best = nearest(inside, mask)
+    if best is None and sea is not None:  # centred on the country, running over its neighbours
+        best = nearest([(r, c) for r, c in inside if math.hypot(r - middle_r, c - middle_c) * CELL <= 12], None)
     if best is None and sea is not None:
         everywhere = list(room.cells((0, 0, room.width, room.height)))
         best = nearest(everywhere, sea(), outside=True)
-        if best is None:  # over the middle of the country, kept inside the map
-            width = 2 * half * CELL
-            x = min(max((middle_c + 0.5) * CELL, width / 2 + 1), room.width - width / 2 - 1)
-            y = min(max((middle_r + 0.5) * CELL + 0.35 * size, size), room.height - 0.25 * size - 1)
-            best = (0, 0, x, y, text_box(x, y, text, size, "middle"))
+        if best is None:  # anywhere free, nearest the country's middle
+            anywhere = [[True] * room.columns for _ in range(room.rows)]
+            best = nearest(everywhere, anywhere, outside=True, limit=False)
     return best[2:] if best else None
 
 
@@ -238,24 +268,28 @@ def svg_text(x: float, y: float, text: str, *, size: float, weight: int, anchor:
             f"{escape(text)}</text>")
 
 
-def land_paths(prefix: str, project, room: Room, focus: list[str], palette: dict[str, str]):
-    """One <path> per visible country (focus countries last, on top) and the visible rings by code."""
-    paths, shapes = [], {}
-    for code in sorted(countries(), key=lambda c: (c in focus, c)):
-        if rings := visible_rings(project, room.width, room.height, code):
+def land_paths(prefix: str, view: View, focus: list[str], palette: dict[str, str]):
+    """One <path> per visible country (focus countries last, on top), the lakes, and the visible rings by code."""
+    paths, shapes, data = [], {}, world()
+    for code in sorted(data.countries, key=lambda c: (c in focus, c)):
+        if rings := visible(view, data.countries[code], data.extents[code]):
             shapes[code] = rings
             kind = "focus" if code in focus else "neighbour"
             paths.append(f'<path id="{prefix}-land-{code.lower()}" class="country {kind}" d="{path_data(rings)}" '
-                         f'fill={quoteattr(palette["focus" if code in focus else "land"])} '
+                         f'fill={quoteattr(palette["focus" if code in focus else "land"])} fill-rule="evenodd" '
                          f'stroke={quoteattr(palette["border"])} stroke-width="0.4" stroke-linejoin="round"/>')
-    return paths, shapes
+    lakes = visible(view, data.lakes, data.lake_extents)
+    if lakes:
+        paths.append(f'<path id="{prefix}-lakes" class="lake" d="{path_data(lakes)}" fill={quoteattr(palette["sea"])} '
+                     f'stroke={quoteattr(palette["border"])} stroke-width="0.3" stroke-linejoin="round"/>')
+    return paths, shapes, lakes
 
 
-def place_marks(prefix: str, room: Room, project, places: list[Place], palette: dict[str, str], fonts: str):
+def place_marks(prefix: str, room: Room, view: View, places: list[Place], palette: dict[str, str], fonts: str):
     """Markers (capital: ringed dot; other places: dot), then their labels where there is room."""
     marks, spots, accent = [], [], quoteattr(palette["accent"])
     for place in places:
-        x, y = project(place.lon, place.lat)
+        x, y = view(place.lon, place.lat)
         if not (0 <= x <= room.width and 0 <= y <= room.height):
             raise ValueError(f"map {prefix}: {place.name} ({place.lat}, {place.lon}) lies outside the map")
         radius = 3.1 if place.kind == "capital" else 1.7
@@ -267,23 +301,27 @@ def place_marks(prefix: str, room: Room, project, places: list[Place], palette: 
         room.take((x - radius, y - radius, x + radius, y + radius))
         spots.append((x, y, radius))
     for place, (x, y, radius) in zip(places, spots):
-        lx, ly, anchor = place_label(room, x, y, place.name, radius + 1.5)
-        room.take(text_box(lx, ly, place.name, PLACE_SIZE, anchor))
+        lx, ly, anchor, far = place_label(room, x, y, place.name, radius + 1.5)
+        box = text_box(lx, ly, place.name, PLACE_SIZE, anchor)
+        room.take(box)
+        if far:
+            marks.append(leader(x, y, radius, box, palette["ink"]))
         marks.append(svg_text(lx, ly, place.name, size=PLACE_SIZE, weight=600 if place.kind == "capital" else 400,
                               anchor=anchor, fill=palette["ink"], fonts=fonts, css_class=f"label {place.kind}"))
     return marks
 
 
-def country_names(room: Room, shapes: dict, focus: list[str], names: dict[str, str], palette: dict[str, str],
-                  fonts: str):
+def country_names(room: Room, shapes: dict, lakes: list, focus: list[str], names: dict[str, str],
+                  palette: dict[str, str], fonts: str):
     """Names of the focus countries (always), then of the larger neighbours where they fit inside."""
     def sea():
-        return [[not cell for cell in row] for row in room.mask([r for rings in shapes.values() for r in rings])]
+        land = room.mask([r for rings in shapes.values() for r in rings])
+        return [[not cell or wet for cell, wet in zip(row, lake)] for row, lake in zip(land, room.water)]
 
     labels = []
     neighbours = sorted((c for c in shapes if c not in focus), key=lambda c: -sum(len(r) for r in shapes[c]))
     for code in [c for c in focus if c in shapes] + neighbours:
-        if code not in names:
+        if code not in names or code in UNLABELLED:
             continue
         size = FOCUS_SIZE if code in focus else NEIGHBOUR_SIZE
         if spot := country_label(room, shapes[code], names[code], size, sea if code in focus else None):
@@ -293,6 +331,20 @@ def country_names(room: Room, shapes: dict, focus: list[str], names: dict[str, s
                                    anchor="middle", fill=palette["ink"], fonts=fonts,
                                    css_class=f"label country-name {kind}"))
     return labels
+
+
+def panel(prefix: str, focus: list[str], places: list[Place], names: dict[str, str], palette: dict[str, str],
+          width: float, height: float, fonts: str, margin: float) -> str:
+    """The land, labels and places of one framed area, in its own coordinates (0, 0 at the top left)."""
+    view, room = fit_view(focus, places, width, height, margin), Room(width, height)
+    land, shapes, lakes = land_paths(prefix, view, focus, palette)
+    room.water = room.mask(lakes)
+    marks = place_marks(prefix, room, view, places, palette, fonts)
+    labels = country_names(room, shapes, lakes, focus, names, palette, fonts)
+    return (f'<rect class="sea" x="0" y="0" width="{width:.1f}" height="{height:.1f}" '
+            f'fill={quoteattr(palette["sea"])}/>'
+            f'<g id="{prefix}-land">{"".join(land)}</g><g id="{prefix}-labels">{"".join(labels)}</g>'
+            f'<g id="{prefix}-places">{"".join(marks)}</g>')
 
 
 def draw(prefix: str, focus: list[str], places: list[Place], names: dict[str, str], palette: dict[str, str],
@@ -314,19 +366,29 @@ def _drawn(prefix: str, focus: tuple[str, ...], places: tuple[Place, ...], names
         raise ValueError(f"map {prefix}: the palette lacks {', '.join(missing)}")
     if unknown := [code for code in focus if code not in countries()]:
         raise ValueError(f"map {prefix}: no map data for {', '.join(unknown)}")
+    names = {c.upper(): n for c, n in names.items()}
     width, height = width_mm * PT_PER_MM, height_mm * PT_PER_MM
-    project, room = fit_view(focus, width, height, margin), Room(width, height)
-    land, shapes = land_paths(prefix, project, room, focus, palette)
-    marks = place_marks(prefix, room, project, places, palette, fonts)
-    labels = country_names(room, shapes, focus, {c.upper(): n for c, n in names.items()}, palette, fonts)
+    groups = clusters(focus) if not places else [focus]
+    if len(groups) == 1:
+        body = panel(prefix, focus, places, names, palette, width, height, fonts, margin)
+    else:  # panels side by side along the longer side, each framing a group of neighbouring countries
+        across = width >= height
+        size = ((width if across else height) - GAP * (len(groups) - 1)) / len(groups)
+        parts = []
+        for index, group in enumerate(groups):
+            shift = index * (size + GAP)
+            w, h = (size, height) if across else (width, size)
+            x, y = (shift, 0.0) if across else (0.0, shift)
+            parts.append(f'<g class="panel" id="{prefix}-panel-{index + 1}" transform="translate({x:.1f} {y:.1f})">'
+                         + panel(f"{prefix}-p{index + 1}" if index else prefix, group, [], names, palette, w, h,
+                                 fonts, margin) + "</g>")
+        body = (f'<rect class="gap" x="0" y="0" width="{width:.1f}" height="{height:.1f}" '
+                f'fill={quoteattr(palette["border"])}/>' + "".join(parts))
     return (f'<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.1f} {height:.1f}" '
             f'width="{width_mm:g}mm" height="{height_mm:g}mm" role="img" '
             f'aria-labelledby="{prefix}-title {prefix}-desc">'
             f'<title id="{prefix}-title">{escape(title)}</title><desc id="{prefix}-desc">{escape(desc)}</desc>'
-            f'<rect class="sea" x="0" y="0" width="{width:.1f}" height="{height:.1f}" '
-            f'fill={quoteattr(palette["sea"])}/>'
-            f'<g id="{prefix}-land">{"".join(land)}</g><g id="{prefix}-labels">{"".join(labels)}</g>'
-            f'<g id="{prefix}-places">{"".join(marks)}</g></svg>')
+            f'{body}</svg>')
 
 
 def locator_map(iso: str, *, places: list[Place], names: dict[str, str], palette: dict[str, str],
@@ -339,7 +401,7 @@ def locator_map(iso: str, *, places: list[Place], names: dict[str, str], palette
 
 def region_map(highlight: list[str], *, names: dict[str, str], palette: dict[str, str], title: str, desc: str,
                width_mm: float = 120, height_mm: float = 150, fonts: str = "Source Sans Pro") -> str:
-    """An SVG map framing several highlighted countries (alpha-2 codes), e.g. the Andes partner countries."""
+    """An SVG map framing several highlighted countries (alpha-2 codes): one panel per group of neighbours."""
     codes = [code.upper() for code in highlight]
     return draw("map-region-" + "-".join(c.lower() for c in codes), codes, [], names, palette, title, desc,
                 width_mm, height_mm, fonts, margin=0.1)
