@@ -13,6 +13,7 @@ from babel import Locale
 from .config import Project
 from .errors import Location, Problem, relative
 from .files import Unreadable, check_reference, read_inside
+from .geo import has_outline
 from .localize import missing_translations
 from .markup import image_sources, markers, split_front_matter
 from .model import Country, FrontMatter, Publication
@@ -190,6 +191,10 @@ class _Loader:
         if country.name is None and country.iso not in Locale("en").territories:
             self.problems.append(Problem(located.locate(("iso",)), "iso", f"'{country.iso}' is not a known country "
                                                                          "code; correct it, or give a 'name'"))
+        elif not has_outline(country.iso):
+            self.problems.append(Problem(located.locate(("iso",)), "iso", (
+                f"no map outline for '{country.iso}' (Natural Earth 1:50m lacks it): the chapter has no locator map "
+                "and its coordinates are not checked"), warning=True))
         return country
 
 
