@@ -392,3 +392,53 @@ def test_an_unreadable_file_in_the_data_folder_is_a_located_error(minimal):
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 1 and "internal error" not in result.output
     assert "data/articles/eerste.md: coopbrochure may not read this file (permission denied)" in result.stderr
+
+
+# Finding 8: a portrait photo in a text with a footnote. WeasyPrint 70 fails in layout/column.py
+# (_report_footnotes pops from an empty list) when a box in a multi-column element cannot fit on a page
+# beside that page's footnotes; the theme keeps images in a text well under a page's height.
+FOOTNOTE_CRASH_HTML = ('<p>Before the columns.</p><div class="columns"><p>A text with a note.'
+                       '<span class="footnote">The note.</span></p><img src="portrait.png" alt=""></div>')
+FOOTNOTE_CRASH_CSS = ("@page { size: A4; margin: 20mm } .columns { columns: 2 } .footnote { float: footnote } "
+                      "img { display: block }")
+
+
+def _portrait(folder: Path) -> Path:
+    from PIL import Image
+
+    path = folder / "portrait.png"
+    Image.new("RGB", (800, 1200), (120, 60, 30)).save(path)  # 212 x 318 mm at 96 dpi: taller than the page
+    return path
+
+
+def test_the_minimal_footnote_crash_is_worked_around_by_the_theme(tmp_path):
+    import weasyprint
+
+    from coopbrochure.config import builtin_theme_dir
+
+    _portrait(tmp_path)
+    page = weasyprint.HTML(string=FOOTNOTE_CRASH_HTML, base_url=tmp_path.as_uri() + "/")
+    with pytest.raises(IndexError):  # when this stops failing, WeasyPrint is fixed and the rule can go
+        page.render(stylesheets=[weasyprint.CSS(string=FOOTNOTE_CRASH_CSS)])
+    theme = builtin_theme_dir() / "styles" / "main.css"
+    document = page.render(stylesheets=[weasyprint.CSS(string=FOOTNOTE_CRASH_CSS),
+                                        weasyprint.CSS(filename=str(theme))])
+    image = next(box for box in _boxes(document.pages[0]._page_box) if getattr(box, "element_tag", "") == "img")
+    assert image.height < 120 / 25.4 * 96 + 1, "the image is kept under 120 mm"
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
+
+
+def test_a_portrait_photo_in_a_text_with_a_footnote_builds(minimal):
+    _portrait(minimal / "data/images")
+    replace_in(minimal / "data/articles/eerste.md", "Tweede alinea.",
+               "Tweede alinea.\n\n![Een portret](images/portrait.png)\n\nDerde alinea.")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    pages = page_texts(minimal / "output/minimal-nl-a4-web.pdf")
+    article = next(text for text in pages if "Het eerste artikel" in text and "Tweede alinea" in text)
+    assert "Bron van de voetnoot" in article and "Derde alinea" in " ".join(pages)
