@@ -67,7 +67,7 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
         result.fittable |= walk.fittable
     for index, walk in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
-        result.findings += walk.findings(following)
+        result.findings += [_advised(finding, walk, result.section_pages) for finding in walk.findings(following)]
         result.over_art += walk.over_art
     if factsheet and len(pages) != 2:
         first = pages[0]
@@ -79,6 +79,20 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
                "actors" if extra > 0 else "too short"),
             first.first_section))
     return result
+
+
+def _advised(finding: Finding, walk: _PageWalk, section_pages: dict[str, list[int]]) -> Finding:
+    """A near-empty page's advice: a section's last few lines spilt over (cut them), or a short section (add)."""
+    if finding.kind != "page-fill":
+        return finding
+    pages = section_pages.get(finding.section, [])
+    if len(pages) > 1 and finding.page == pages[-1]:
+        advice = (f"; about {_lines_over(walk)} lines spill over from the page before, even in the densest "
+                  "layout: cut that much from the text, or add a figure or a box to fill this page")
+    else:
+        advice = "; the section is short for a page of its own: add text, a figure or a box, or merge it with another"
+    return Finding(finding.kind, finding.page, finding.element, finding.source, finding.message + advice,
+                   finding.section, finding.paragraph, finding.fittable)
 
 
 def _lines_over(walk: _PageWalk) -> int:
@@ -151,7 +165,7 @@ class _PageWalk:
             children = box.children
             if children and all(getattr(child, "is_column", False) for child in children
                                 if isinstance(child, boxes.BlockBox)) and any(c.is_column for c in children):
-                self.multicols.append((box, [child for child in children if child.is_column]))
+                self.multicols.append((box, [child for child in children if child.is_column], where.source))
             for child in children:
                 self._walk(child, where, footnote)
             if isinstance(box, boxes.BlockContainerBox) and any(isinstance(c, boxes.LineBox) for c in children):
@@ -227,13 +241,19 @@ class _PageWalk:
         measure = block.width
         justified = block.style["text_align_all"] == "justify"
         extents = [_extent(line, self.boxes) for line in lines]
+        for line, used in zip(lines, extents):
+            if used > measure + TOLERANCE_PX and line.position_x + used <= self.left + self.width + TOLERANCE_PX:
+                self._add("overflow", where, _words(block),
+                          f"a line runs {_mm(used - measure)} out of its column or cell, over what stands beside "
+                          "it; a long word or number cannot break there: allow a break or shorten it")
+                break
         for index, line in enumerate(lines[:-1]):
             used = extents[index]
             if used >= measure * MIN_LINE or measure < 20 / MM_PER_PX or _forced_break(line):
                 continue
             following = _first_word_width(lines[index + 1], self.boxes)
             if justified or used + following + 4 < measure:
-                words = _text_words(" ".join(text.text for text in _leaves(line, self.boxes)
+                words = _text_words("".join(text.text for text in _leaves(line, self.boxes)
                                              if isinstance(text, self.boxes.TextBox)))
                 self.problems.append(Finding(
                     "stranded-line", self.number, _words(block),  where.source,
@@ -257,23 +277,22 @@ class _PageWalk:
         if fill < MIN_FILL:
             found.append(Finding(
                 "page-fill", self.number, self.title or self.first_section or "page", self.first_source,
-                f"the page is {fill:.0%} filled; the text before it is about {round(self.filled_px / 18)} lines "
-                "too long to end on the previous page: cut that much, or add a figure or a box", self.first_section))
+                f"the page is {fill:.0%} filled", self.first_section))
         elif continues and self.foot - self.bottom > self.height * MAX_HOLE:
             found.append(Finding(
                 "hole", self.number, self.title or where.label or "page", self.first_source,
                 f"the page ends {_mm(self.foot - self.bottom)} above its foot while the text goes on on the next "
                 "page: what follows (a figure, a table, a box) does not fit; give it size: small or place it "
                 "elsewhere", self.first_section))
-        for multicol, columns in self.multicols:
-            found += self._column_holes(multicol, columns, following)
+        for multicol, columns, source in self.multicols:
+            found += self._column_holes(multicol, columns, source, following)
         return found
 
     def _flow_continues(self, following: _PageWalk) -> bool:
         shared = [section for section in self.sections if section in following.sections]
         return bool(shared) and self.sections[-1] == following.sections[0]
 
-    def _column_holes(self, multicol, columns: list, following: _PageWalk | None) -> list[Finding]:
+    def _column_holes(self, multicol, columns: list, source: str, following: _PageWalk | None) -> list[Finding]:
         found = []
         continues = following is not None and id(multicol.element) in following.elements
         for index, column in enumerate(columns):
@@ -288,7 +307,7 @@ class _PageWalk:
             if height and foot - end > height * MAX_HOLE:
                 first = _words(columns[index + 1] if not last else column) or "column"
                 found.append(Finding(
-                    "hole", self.number, first, _source_of(multicol), f"column {index + 1} ends "
+                    "hole", self.number, first, source, f"column {index + 1} ends "
                     f"{_mm(foot - end)} above its foot while the text goes on; what comes next does not fit there: "
                     "give the figure size: small, or move its marker", self.first_section))
         return found
@@ -313,8 +332,11 @@ class _Where:
 
 
 def _paints(box) -> bool:
-    return bool(box.children if hasattr(box, "children") else True) or _rgb(box.style["background_color"], 0.01) \
-        is not None
+    """Whether a box shows anything of its own (a background or a border), beyond the content it holds."""
+    style = box.style
+    return _rgb(style["background_color"], 0.01) is not None or any(
+        style[f"border_{side}_width"] and style[f"border_{side}_style"] not in ("none", "hidden")
+        for side in ("top", "right", "bottom", "left"))
 
 
 def _leaves(box, boxes):
@@ -353,10 +375,6 @@ def _words(box, limit: int = 6) -> str:
 def _text_words(text: str, limit: int = 6) -> str:
     words = re.sub(r"[\s\u00ad\u2060]+", " ", text).strip().split(" ")
     return " ".join(words[:limit]) + (" …" if len(words) > limit else "")
-
-
-def _source_of(box) -> str:
-    return box.element.get("data-source", "") if box.element is not None else ""
 
 
 def _mm(px: float) -> str:
@@ -483,11 +501,16 @@ def _worst_contrast(image, text: TextOverArt, scale: float, offset_x: float, off
     box = (max(0, box[0]), max(0, box[1]), min(image.width, box[2]), min(image.height, box[3]))
     if box[2] <= box[0] or box[3] <= box[1]:
         return None
-    pixels = list(image.crop(box).getdata())
+    area = image.crop(box)
     text_luminance = luminance(text.colour)
-    ratios = sorted(_ratio(text_luminance, luminance(tuple(channel / 255 for channel in pixel)))
-                    for pixel in pixels)
-    return ratios[len(ratios) // 10]
+    counted = sorted((_ratio(text_luminance, luminance(tuple(channel / 255 for channel in colour))), count)
+                     for count, colour in area.getcolors(area.width * area.height))
+    worst_tenth, seen = area.width * area.height / 10, 0
+    for ratio, count in counted:
+        seen += count
+        if seen >= worst_tenth:
+            return ratio
+    return counted[-1][0]
 
 
 def _ratio(first: float, second: float) -> float:
@@ -498,7 +521,7 @@ def _ratio(first: float, second: float) -> float:
 def _one_per_element(found: list[Finding]) -> list[Finding]:
     seen, kept = set(), []
     for finding in found:
-        key = (finding.kind, finding.page, finding.source, finding.section, finding.message.split(";")[0][:40])
+        key = (finding.kind, finding.page, finding.source, finding.element)
         if key not in seen:
             seen.add(key)
             kept.append(finding)

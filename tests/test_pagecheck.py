@@ -1,0 +1,140 @@
+"""The page-quality check: each kind of finding provoked in a small project, located by file, page and element."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coopbrochure.pipeline import check_layout
+
+from conftest import PROJECTS, copy_project
+
+ARTICLE = "data/articles/eerste.md"
+LOREM = ("De samenwerking tussen beide landen begon met een akkoord over onderwijs en gezondheidszorg, en groeide "
+         "daarna uit tot een breed programma voor landbouw, water en bestuur in de armste provincies. ")
+
+
+def findings(project: Path, edition: str = "nl-a4-web", kind: str | None = None) -> list:
+    [result] = check_layout(project, editions=(edition,), jobs=1)
+    return [finding for finding in result.layout if kind is None or finding.kind == kind]
+
+
+def project_with(tmp_path: Path, css: str = "", body: str | None = None, country_intro: str | None = None) -> Path:
+    """The minimal project, with project CSS over the theme, an article body and a country intro of a test's own."""
+    project = copy_project(PROJECTS / "minimal", tmp_path / "project")
+    if css:
+        (project / "styles").mkdir()
+        (project / "styles" / "main.css").write_text(css, encoding="utf-8")
+    if body is not None:
+        article = project / ARTICLE
+        front = article.read_text(encoding="utf-8").split("\n---\n")[0]
+        article.write_text(front + "\n---\n" + body + "\n", encoding="utf-8")
+    if country_intro is not None:
+        country = project / "data/countries/landia.yaml"
+        text = country.read_text(encoding="utf-8").replace("intro: Een land om mee te testen.",
+                                                           "intro: |\n" + _indent(country_intro))
+        country.write_text(text, encoding="utf-8")
+    return project
+
+
+def _indent(text: str) -> str:
+    return "".join(f"  {line}\n" for line in text.splitlines())
+
+
+def test_near_empty_page_is_found_with_its_file(tmp_path):
+    # two lines of text and a figure cannot fill an article's page
+    project = project_with(tmp_path, css=".figure { display: none; }", body="Een korte tekst.\n\n[[figure:kunst]]")
+    found = [finding for finding in findings(project, kind="page-fill") if finding.source == ARTICLE]
+    assert found and found[0].element == "Het eerste artikel" and found[0].page == 5
+    assert "short for a page of its own" in found[0].message
+
+
+def test_long_enough_article_fills_its_page(tmp_path):
+    found = findings(project_with(tmp_path, body="[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 7),
+                     kind="page-fill")
+    assert ARTICLE not in {finding.source for finding in found}
+
+
+def test_word_stranded_before_a_glued_run_is_found(tmp_path):
+    glued = "\u00a0".join(["samenwerking"] * 5)  # nearly a column wide: "Het" cannot share its line
+    body = "Het " + glued + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
+    found = findings(project_with(tmp_path, css=".columns p { hyphens: manual; }", body=body), kind="stranded-line")
+    assert found and found[0].source == ARTICLE
+    assert "“Het”" in found[0].message and found[0].page == 5
+
+
+def test_line_running_out_of_its_column_is_found(tmp_path):
+    glued = "\u00a0".join(["samenwerking"] * 7)  # wider than a column, and not allowed to break
+    body = LOREM * 3 + glued + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
+    found = findings(project_with(tmp_path, css=".columns p { hyphens: manual; }", body=body), kind="overflow")
+    assert found and found[0].source == ARTICLE and found[0].page == 5
+    assert "out of its column" in found[0].message
+
+
+def test_figure_that_does_not_fit_leaves_a_hole(tmp_path):
+    css = ".figure img { height: 200mm !important; max-height: none !important; object-fit: cover; }"
+    body = LOREM * 8 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
+    found = findings(project_with(tmp_path, css=css, body=body), kind="hole")
+    assert found and found[0].source == ARTICLE and found[0].page == 5
+    assert "above its foot" in found[0].message
+
+
+def test_text_in_the_margin_is_found(tmp_path):
+    css = ".article h1 { white-space: nowrap; }"
+    project = project_with(tmp_path, css=css, body="[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 7)
+    article = project / ARTICLE
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "title: Het eerste artikel", "title: Een titel die veel te lang is voor een regel van de bladzijde"),
+        encoding="utf-8")
+    found = findings(project, kind="overflow")
+    assert found and found[0].source == ARTICLE and found[0].page == 5
+    assert "margin" in found[0].message
+
+
+def test_tiny_type_is_found_in_text_and_in_graphics(tmp_path):
+    css = ".byline, .lead { font-size: 5pt; }\n.country-graphics .locator svg, svg.timeline { width: 30mm !important; }"
+    found = findings(project_with(tmp_path, css=css), kind="type-size")
+    assert any(finding.source == ARTICLE and "5.0 pt" in finding.message for finding in found)
+    # the timeline of a country chapter, squeezed to 30 mm, prints its labels far under 6 pt
+    assert any(finding.source == "data/countries/landia.yaml" and "graphic's text" in finding.message
+               for finding in found)
+
+
+def test_low_contrast_text_is_found(tmp_path):
+    css = ".lead { color: #c9c9c9; }"
+    found = [finding for finding in findings(project_with(tmp_path, css=css), kind="contrast")
+             if finding.source == ARTICLE]
+    assert found and found[0].element == "Een inleiding." and "contrast 1." in found[0].message
+
+
+def test_text_over_a_light_image_is_measured_on_the_rendered_page(tmp_path):
+    # the cover title in white over a white picture: only the rendered page can tell
+    project = project_with(tmp_path, css=".cover-title h1 { color: white; }")
+    (project / "data/images/art.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 297"><rect width="210" height="297" fill="#fafafa"/>'
+        "</svg>", encoding="utf-8")
+    found = findings(project, kind="contrast")
+    assert any(finding.page == 1 and finding.element == "Een kleine publicatie" for finding in found)
+
+
+def test_fact_sheet_over_two_pages_is_found(tmp_path):
+    project = project_with(tmp_path, country_intro=(LOREM * 8 + "\n\n") * 9)
+    settings = project / "coopbrochure.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "documents: [dossier, factsheet]\n", encoding="utf-8")
+    found = findings(project, "factsheet-la-nl-a4-web", kind="page-count")
+    assert found and found[0].source == "data/countries/landia.yaml"
+    assert "instead of two" in found[0].message
+
+
+@pytest.mark.parametrize("edition", ["nl-a4-web"])
+def test_check_layout_command_exits_1_with_located_findings(tmp_path, edition):
+    from click.testing import CliRunner
+
+    from coopbrochure.cli import main
+
+    project = project_with(tmp_path, css=".figure { display: none; }", body="Een korte tekst.\n\n[[figure:kunst]]")
+    outcome = CliRunner().invoke(main, ["check-layout", str(project), "--edition", edition, "--jobs", "1"])
+    assert outcome.exit_code == 1
+    assert f"{ARTICLE}: page 5: page-fill: “Het eerste artikel”" in outcome.output
+    assert not (project / "output").exists()  # nothing written
