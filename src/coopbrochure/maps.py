@@ -49,6 +49,20 @@ class View:
         x, y = azimuthal(lon, lat, self.lon0, self.lat0)
         return (x - self.left) * self.scale, (self.top - y) * self.scale
 
+    def ring(self, ring) -> list[Point]:
+        """Every point of a ring projected: azimuthal() unrolled, the same numbers (maps project many points)."""
+        sin0, cos0 = math.sin(math.radians(self.lat0)), math.cos(math.radians(self.lat0))
+        lon0, left, top, scale = self.lon0, self.left, self.top, self.scale * 180 / math.pi
+        sin, cos, sqrt, rad = math.sin, math.cos, math.sqrt, math.radians
+        result = []
+        for lon, lat in ring:
+            phi, dlon = rad(lat), rad(lon - lon0)
+            sin_phi, cos_phi, cos_dlon = sin(phi), cos(phi), cos(dlon)
+            k = sqrt(2 / max(1 + sin0 * sin_phi + cos0 * cos_phi * cos_dlon, 1e-9))
+            result.append(((k * cos_phi * sin(dlon)) * scale - left * self.scale,
+                           top * self.scale - (k * (cos0 * sin_phi - sin0 * cos_phi * cos_dlon)) * scale))
+        return result
+
     def reach(self) -> float:
         """Degrees of arc from the centre to the farthest corner."""
         x0, x1 = self.left, self.left + self.width / self.scale
@@ -110,7 +124,7 @@ def visible(view: View, rings, extents) -> list[list[Point]]:
     for ring, ext in zip(rings, extents):
         if arc_between(middle, ext.centre) - ext.radius > seen:
             continue
-        clipped = clip([view(lon, lat) for lon, lat in ring], -margin, -margin, view.width + margin,
+        clipped = clip(view.ring(ring), -margin, -margin, view.width + margin,
                        view.height + margin)
         if len(clipped) >= 3:
             west, south, east, north = bounds(clipped)
@@ -271,7 +285,7 @@ def svg_text(x: float, y: float, text: str, *, size: float, weight: int, anchor:
 def land_paths(prefix: str, view: View, focus: list[str], palette: dict[str, str]):
     """One <path> per visible country (focus countries last, on top), the lakes, and the visible rings by code."""
     paths, shapes, data = [], {}, world()
-    for code in sorted(data.countries, key=lambda c: (c in focus, c)):
+    for code in sorted(data.near(view.lon0, view.lat0, view.reach() + 1), key=lambda c: (c in focus, c)):
         if rings := visible(view, data.countries[code], data.extents[code]):
             shapes[code] = rings
             kind = "focus" if code in focus else "neighbour"
