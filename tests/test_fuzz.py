@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import html
 import json
 import os
+import re
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pdfread import page_texts
 
 from coopbrochure.check import check_project
 from coopbrochure.config import Edition
 from coopbrochure.errors import DataError
-from coopbrochure.markup import split_front_matter
+from coopbrochure.markup import inline, split_front_matter
 from coopbrochure.pipeline import build, edition_html
 
 REPO = Path(__file__).resolve().parent.parent
@@ -29,6 +33,13 @@ odd_text = st.one_of(
     st.sampled_from(["", " ", "\x00", "\u202e", "\ufeff", "💥" * 20, "<script>x</script>", "{{ pub }}",
                      "[[figure:nope]]", "../../etc/hostname", "/etc/hostname", "file:///etc/hostname",
                      "https://example.org/x.png", "---", "- - -", "&lol;", "%PDF"]),
+    st.sampled_from([  # Markdown edge cases
+        "Een noot.[^a]\n\n[^a]: Met een noot.[^b]\n[^b]: In een noot.", "    [[figure:kunst]]", "[[figure:Kunst]]",
+        "[[quote:x]]", "[een link](../../geheim.pdf)", "[een link](https://example.org)", "![](/etc/hostname)",
+        "![beeld](data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=)", "\ufeff---\ntitle: x\n---", "| a | b |\n|---|---|\n| 1 | 2 |",
+        "> citaat\n>\n> - lijst", "```\ncode [[figure:kunst]]\n```", '<a rel="attachment" href="../coopbrochure.yaml">x</a>',
+        "*" * 50 + "nadruk", "1" * 3000 + " miljoen", "€ 3 miljoen op 27 juni 2013–2014", "# Kop\n\n## Kop 2",
+        "\\" * 20, "&amp;&lt;&#x0;", "line\\\nbreak  \nhard"]),
     st.integers(min_value=1, max_value=6).map(lambda power: "x" * 10 ** power),
 )
 scalars = st.one_of(odd_text, st.integers(), st.floats(allow_nan=True), st.booleans(), st.none(),
@@ -54,6 +65,24 @@ def paths(data, prefix=()):
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from paths(value, (*prefix, index))
+
+
+def shared_value(depth: int):
+    """A value the YAML dumper writes once with an &anchor and then as *aliases: nested `depth` levels of nine
+    references to the level below (depth 8: nine to the eighth, a "billion laughs")."""
+    value: object = ["lol"] * 9
+    for _ in range(depth):
+        value = [value] * 9
+    return value
+
+
+def self_containing():
+    value: list = ["bodem"]
+    value.append(value)
+    return value
+
+
+aliased = st.one_of(st.integers(min_value=0, max_value=8).map(shared_value), st.builds(self_containing))
 
 
 def mutate(data, path, action, value):
@@ -111,7 +140,8 @@ def test_mutated_sample_data_never_crashes(scratch, data):
     path = scratch / name
     original = (REPO / name).read_text(encoding="utf-8")
     front, body = (split_front_matter(original)[:2]) if name.endswith(".md") else (original, "")
-    how = data.draw(st.sampled_from(["value", "value", "value", "garbage", "truncate", "body"]), label="how")
+    how = data.draw(st.sampled_from(["value", "value", "value", "alias", "garbage", "truncate", "body"]),
+                    label="how")
     try:
         if how == "garbage":
             path.write_text(data.draw(st.text(max_size=200), label="garbage"), encoding="utf-8")
@@ -124,10 +154,15 @@ def test_mutated_sample_data_never_crashes(scratch, data):
             else:
                 target = data.draw(st.sampled_from(list(paths(parsed))), label="path")
                 action = data.draw(st.sampled_from(["replace", "delete", "add"]) if target else st.just("replace"))
-                parsed = mutate(parsed, target, action, data.draw(values, label="value"))
+                drawn = data.draw(aliased if how == "alias" else values, label="value")
+                parsed = mutate(parsed, target, action, drawn)
+                if how == "alias" and isinstance(parsed, dict):  # the same value twice: an &anchor and an *alias
+                    parsed["extra"] = drawn
             text = yaml.safe_dump(parsed, allow_unicode=True, sort_keys=False)
             path.write_text(f"---\n{text}---\n{body}" if name.endswith(".md") else text, encoding="utf-8")
+        started = time.perf_counter()
         assert_located_or_good(scratch)
+        assert time.perf_counter() - started < 10, "no input may take this long to check"
     finally:
         path.write_text(original, encoding="utf-8")
 
@@ -148,4 +183,7 @@ def test_odd_text_builds_a_pdf_or_says_where(tmp_path_factory, title, body):
     except DataError as error:
         assert all(problem.location.line >= 1 for problem in error.problems)
         return
-    assert result.editions[0].path.stat().st_size > 1000
+    printed = "".join(filter(str.isalnum, " ".join(page_texts(result.editions[0].path))))
+    expected = "".join(filter(str.isalnum, html.unescape(re.sub(r"<[^>]*>", "", inline(title.strip(), "nl")))))
+    assert expected in printed, "the drawn title is printed"
+    assert "Eersteal" in printed, "the first paragraph is printed"
