@@ -14,6 +14,7 @@ PT_PER_MM = 72 / 25.4
 PALETTE_KEYS = ("focus", "land", "sea", "border", "ink", "accent")
 CELL = 2.0  # pt: grid used to find room for labels
 CHAR_WIDTH = 0.55  # average advance of a character, in em (Source Sans Pro is narrower: a safe guess)
+BOLD_WIDTH = 0.62  # the same for the bold names of the highlighted countries and the capital
 MIN_SPAN = 4.5  # degrees: a small country is shown in context (Rwanda fills half the map), not blown up
 MAX_SPAN = 48.0  # degrees of arc: countries farther apart than this on a region map get a panel each
 FOCUS_SIZE, NEIGHBOUR_SIZE, PLACE_SIZE = 7.5, 6.5, 7.0  # font sizes in pt (the user unit is 1 pt)
@@ -191,14 +192,14 @@ class Room:
         return mask
 
 
-def text_box(x: float, y: float, text: str, size: float, anchor: str):
+def text_box(x: float, y: float, text: str, size: float, anchor: str, bold: bool = False):
     """Approximate box (x0, y0, x1, y1) of a one-line label at baseline (x, y)."""
-    width = CHAR_WIDTH * size * len(text)
+    width = (BOLD_WIDTH if bold else CHAR_WIDTH) * size * len(text)
     left = {"start": x, "middle": x - width / 2, "end": x - width}[anchor]
     return left, y - 0.75 * size, left + width, y + 0.25 * size
 
 
-def place_label(room: Room, x: float, y: float, text: str, gap: float):
+def place_label(room: Room, x: float, y: float, text: str, gap: float, bold: bool = False):
     """(x, y, anchor, leader) of a label beside its marker: right, left, above, below, the diagonals; where these
     are taken, the free spot nearest the marker, joined to it by a leader line. Never over another label."""
     size, rise = PLACE_SIZE, 0.35 * PLACE_SIZE
@@ -207,16 +208,16 @@ def place_label(room: Room, x: float, y: float, text: str, gap: float):
              (x + gap, y - gap, "start"), (x + gap, below - 0.15 * size, "start"), (x - gap, y - gap, "end"),
              (x - gap, below - 0.15 * size, "end")]
     for spot in spots:
-        if room.free(text_box(*spot[:2], text, size, spot[2]), gap=0.5):
+        if room.free(text_box(*spot[:2], text, size, spot[2], bold), gap=0.5):
             return (*spot, False)
     farther = sorted(((dx * dx + dy * dy, dx, dy) for dx in range(-60, 61, 3) for dy in range(-48, 49, 3)
                       if dx * dx + dy * dy > gap * gap))
     for _, dx, dy in farther:
         anchor = "start" if dx > 0 else "end" if dx < 0 else "middle"
         spot = (x + dx + (gap if dx > 0 else -gap if dx < 0 else 0), y + dy + rise, anchor)
-        if room.free(text_box(*spot[:2], text, size, anchor), gap=0.5):
+        if room.free(text_box(*spot[:2], text, size, anchor, bold), gap=0.5):
             return (*spot, True)
-    within = [spot for spot in spots if room.within(text_box(*spot[:2], text, size, spot[2]))]
+    within = [spot for spot in spots if room.within(text_box(*spot[:2], text, size, spot[2], bold))]
     return (*(within[0] if within else spots[0 if x < room.width / 2 else 1]), False)
 
 
@@ -231,7 +232,7 @@ def leader(x: float, y: float, radius: float, box, colour: str) -> str:
             f'stroke-width="0.4"/>')
 
 
-def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None):
+def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None, bold: bool = False):
     """(x, y, box) of a name well inside the visible part of a country, near its middle; None if it does not fit.
 
     Given `sea` (a function returning the sea mask), a name that does not fit inside is centred near the
@@ -245,7 +246,7 @@ def country_label(room: Room, rings: list[list[Point]], text: str, size: float, 
         if not inside:
             return None
     middle_r, middle_c = sum(r for r, _ in inside) / len(inside), sum(c for _, c in inside) / len(inside)
-    half = text_box(0, 0, text, size, "middle")[2] / CELL
+    half = text_box(0, 0, text, size, "middle", bold)[2] / CELL
     reach_ = max(math.hypot(r - middle_r, c - middle_c) for r, c in inside) + half + 2
 
     def nearest(cells, where, outside=False, limit=True):
@@ -255,7 +256,7 @@ def country_label(room: Room, rings: list[list[Point]], text: str, size: float, 
             if outside and limit and distance > reach_ ** 2 or best is not None and best[0] == 0 and distance > best[1]:
                 break
             x, y = (c + 0.5) * CELL, (r + 0.5) * CELL + 0.35 * size
-            box = text_box(x, y, text, size, "middle")
+            box = text_box(x, y, text, size, "middle", bold)
             padded = (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
             if room.free(box, gap=2.5) and (where is None or all(where[rr][cc] for rr, cc in room.cells(padded))):
                 crowded = not room.free(box, gap=12.0)  # keep clear of place names where there is room
@@ -315,8 +316,9 @@ def place_marks(prefix: str, room: Room, view: View, places: list[Place], palett
         room.take((x - radius, y - radius, x + radius, y + radius))
         spots.append((x, y, radius))
     for place, (x, y, radius) in zip(places, spots):
-        lx, ly, anchor, far = place_label(room, x, y, place.name, radius + 1.5)
-        box = text_box(lx, ly, place.name, PLACE_SIZE, anchor)
+        capital = place.kind == "capital"
+        lx, ly, anchor, far = place_label(room, x, y, place.name, radius + 1.5, capital)
+        box = text_box(lx, ly, place.name, PLACE_SIZE, anchor, capital)
         room.take(box)
         if far:
             marks.append(leader(x, y, radius, box, palette["ink"]))
@@ -338,7 +340,8 @@ def country_names(room: Room, shapes: dict, lakes: list, focus: list[str], names
         if code not in names or code in UNLABELLED:
             continue
         size = FOCUS_SIZE if code in focus else NEIGHBOUR_SIZE
-        if spot := country_label(room, shapes[code], names[code], size, sea if code in focus else None):
+        if spot := country_label(room, shapes[code], names[code], size, sea if code in focus else None,
+                                 bold=code in focus):
             room.take(spot[2])
             kind = "focus" if code in focus else "neighbour"
             labels.append(svg_text(spot[0], spot[1], names[code], size=size, weight=700 if code in focus else 400,
