@@ -209,7 +209,7 @@ def build(countries_topology: dict, *lakes_topologies: dict) -> dict:
                 points = store.points(ring)
                 target = next((split for split, window in SPLIT.get(number, []) if inside(points, window)), code)
                 candidates.append((target, ring, area(points) if len({*points}) >= 3 else 0.0))
-        for target in {c[0] for c in candidates}:
+        for target in sorted({c[0] for c in candidates}):  # sorted: the same file on every run
             own = [c for c in candidates if c[0] == target]
             largest = max(own, key=lambda c: c[2])
             for _, ring, size in own:
