@@ -490,3 +490,14 @@ def test_the_labels_of_many_places_close_together_never_overlap():
                           height_mm=height)
         assert {"Gitega", *(town[0] for town in towns)} <= set(texts(parse(svg)))
         assert_readable(svg)
+
+
+def test_the_view_holds_a_country_of_islands_but_not_its_far_islands():
+    """New Zealand's North Island (Auckland) is in its view; Ecuador's Galápagos and Norway's Svalbard are not."""
+    def held(code: str, lat: float, lon: float) -> bool:
+        return any(min(p[1] for p in ring) <= lat <= max(p[1] for p in ring) and
+                   min(p[0] for p in ring) <= lon <= max(p[0] for p in ring) for ring in maps.mainland(code))
+    assert held("NZ", -36.85, 174.76) and held("NZ", -43.53, 172.64)
+    assert held("TZ", -6.16, 39.19), "Zanzibar"
+    assert not held("EC", -0.74, -90.31) and held("EC", -0.18, -78.47)
+    assert not held("NO", 78.22, 15.65) and held("NO", 59.91, 10.75)

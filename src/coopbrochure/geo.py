@@ -156,15 +156,23 @@ def reach(rho: float) -> float:
 
 @cache
 def mainland(code: str) -> tuple[Ring, ...]:
-    """The largest ring and the rings near it: far islands (the Galápagos, Hawaii) do not widen the view."""
+    """The largest ring and the rings that reach within 2° of it, growing island by island (New Zealand's two
+    islands, Zanzibar, Indonesia): far islands (the Galápagos, Hawaii, Svalbard) do not widen the view."""
     rings, extents = world().countries[code], world().extents[code]
     largest = max(range(len(rings)), key=lambda i: _area(rings[i]))
     lon0, lat0 = centre_of(rings[largest])
-    x0, y0, x1, y1 = bounds([azimuthal(lon, lat, lon0, lat0) for lon, lat in rings[largest]])
-    near = x0 - 2, y0 - 2, x1 + 2, y1 + 2
     middle = unit(lon0, lat0)
-    return tuple(ring for ring, ext in zip(rings, extents) if arc_between(middle, ext.centre) < 120 and all(
-        near[0] <= x <= near[2] and near[1] <= y <= near[3] for x, y in (azimuthal(*p, lon0, lat0) for p in ring)))
+    boxes = {i: bounds([azimuthal(lon, lat, lon0, lat0) for lon, lat in ring]) for i, (ring, ext) in
+             enumerate(zip(rings, extents)) if arc_between(middle, ext.centre) < 120}
+    kept, frame = {largest}, boxes[largest]
+    while True:
+        near = frame[0] - 2, frame[1] - 2, frame[2] + 2, frame[3] + 2
+        touching = [i for i, (x0, y0, x1, y1) in boxes.items() if i not in kept and
+                    x0 <= near[2] and x1 >= near[0] and y0 <= near[3] and y1 >= near[1]]
+        if not touching:
+            return tuple(ring for i, ring in enumerate(rings) if i in kept)
+        kept.update(touching)
+        frame = bounds([corner for i in kept for corner in (boxes[i][:2], boxes[i][2:])])
 
 
 def bounds(points) -> tuple[float, float, float, float]:
