@@ -14,6 +14,7 @@ from babel import Locale
 from defusedxml import ElementTree
 
 from coopbrochure import maps
+from coopbrochure.graphics import LAYOUTS
 from coopbrochure.maps import Place, locator_map, region_map
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -309,8 +310,9 @@ def partner_map(code: str, **options) -> str:
 
 
 @pytest.mark.parametrize("code", [*PARTNERS, *ANDES])
-@pytest.mark.parametrize("size", [(78, 96), (50, 62)], ids=["a4", "a5"])
+@pytest.mark.parametrize("size", [layout.map for layout in LAYOUTS.values()], ids=list(LAYOUTS))
 def test_every_partner_country_gets_a_readable_locator_map(code, size):
+    """At the size of each format's locator map: the dossier in A4 and A5, and the fact sheet."""
     svg = partner_map(code, width_mm=size[0], height_mm=size[1])
     root = parse(svg)
     ids = by_id(root)
@@ -389,7 +391,7 @@ def test_western_sahara_is_apart_from_morocco():
 
 @pytest.mark.parametrize("codes, region", [(["CD", "RW", "BI", "UG"], "great-lakes"),
                                            (["ML", "BF", "NE", "SN"], "sahel"), (["PE", "BO", "EC"], "andes")])
-@pytest.mark.parametrize("size", [(76, 78), (58, 48)], ids=["a4", "a5"])
+@pytest.mark.parametrize("size", [layout.region for layout in LAYOUTS.values()], ids=list(LAYOUTS))
 def test_region_maps_frame_their_countries_in_one_view(codes, region, size):
     svg = region_map(codes, names=DUTCH, palette=PALETTE, title=region, desc="d", width_mm=size[0],
                      height_mm=size[1])
