@@ -87,9 +87,35 @@ def test_contacts_page(texts):
     assert any("Waar vindt u ons?" in flat(text) and "Calle Félix Olcay 389" in flat(text) for text in texts)
 
 
-def test_footnotes_sit_at_the_page_foot(texts):
-    article_pages = [text for text in texts if "Belgische ambassade in Peru, pagina" in text]
-    assert article_pages, "the articles' footnotes are printed"
+def test_footnotes_sit_at_the_page_foot(sample, texts):
+    """Measured in the PDF: a footnote is in the page's bottom quarter, below every line of body text, with
+    the footnote area's gap (and rule) between them, and nothing but smaller text or the folio under it."""
+    import pypdfium2
+
+    note = "Belgische ambassade in Peru, pagina"
+    pages = [index for index, text in enumerate(texts) if note in text]
+    assert len(pages) >= 3, "the articles' footnotes are printed"
+    mm = 72 / 25.4
+    document = pypdfium2.PdfDocument(sample)
+    try:
+        for index in pages:
+            page = document[index]
+            height = page.get_size()[1]
+            text = page.get_textpage()
+            start, _ = text.search(note).get_next()
+            _, bottom, _, top = text.get_charbox(start)
+            where = f"page {index + 1}"
+            assert bottom < height / 4, f"{where}: the footnote is {bottom / mm:.0f} mm above the page foot"
+            lines = [text.get_rect(number) for number in range(text.count_rects())]
+            body = [line for line in lines if line[3] - line[1] > 2.8 * mm]  # body text is set larger than notes
+            above = [line for line in body if line[1] > top]
+            assert above, f"{where}: body text above the footnote"
+            gap = min(line[1] for line in above) - top
+            assert gap > 4 * mm, f"{where}: only {gap / mm:.1f} mm between the text and its footnote"
+            below = [line for line in body if line[3] < bottom and line[1] > 15 * mm]  # the folio stays lower
+            assert not below, f"{where}: body text under the footnote"
+    finally:
+        document.close()
 
 
 def test_every_font_is_embedded_and_bundled(sample):
