@@ -75,20 +75,25 @@ def cold(modules: list[tuple[str, Path]], runs: int) -> list[tuple[float, float]
     return [(statistics.median(t[0] for t in found), statistics.median(t[1] for t in found)) for found in times]
 
 
-def warm(maps, countries: dict, runs: int, names: dict) -> float:
-    """Median seconds to draw each country's locator map (A4 and A5) and their region map, cache cleared."""
-    times = []
+def draw_all(maps, countries: dict, names: dict) -> float:
+    """Seconds to draw each country's locator map (A4 and A5) and their region map, cache cleared."""
+    maps._drawn.cache_clear()
+    started = time.perf_counter()
+    for code, (capital, lat, lon) in countries.items():
+        for width, height in ((78, 96), (50, 62)):
+            maps.locator_map(code, places=[maps.Place(capital, lat, lon, "capital")], names=names,
+                             palette=PALETTE, title="t", desc="d", width_mm=width, height_mm=height)
+    maps.region_map(list(countries), names=names, palette=PALETTE, title="t", desc="d", width_mm=76, height_mm=78)
+    return time.perf_counter() - started
+
+
+def warm(jobs: list[tuple[object, dict]], runs: int, names: dict) -> list[float]:
+    """Median of `runs` draws of each job (module, countries), the jobs taking turns."""
+    times: list[list[float]] = [[] for _ in jobs]
     for _ in range(runs):
-        maps._drawn.cache_clear()
-        started = time.perf_counter()
-        for code, (capital, lat, lon) in countries.items():
-            for width, height in ((78, 96), (50, 62)):
-                maps.locator_map(code, places=[maps.Place(capital, lat, lon, "capital")], names=names,
-                                 palette=PALETTE, title="t", desc="d", width_mm=width, height_mm=height)
-        maps.region_map(list(countries), names=names, palette=PALETTE, title="t", desc="d", width_mm=76,
-                        height_mm=78)
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        for index, (maps, countries) in enumerate(jobs):
+            times[index].append(draw_all(maps, countries, names))
+    return [statistics.median(found) for found in times]
 
 
 def main() -> None:
@@ -108,9 +113,8 @@ def main() -> None:
             "baseline": BASELINE, "runs": runs,
             **dict(zip(("cold_before_s", "cold_after_s"),
                        cold([("maps_before", before_path), ("coopbrochure.maps", REPO / "src")], runs))),
-            "andes_before_s": warm(before, ANDES, runs, names),
-            "andes_after_s": warm(maps, ANDES, runs, names),
-            "great_lakes_after_s": warm(maps, GREAT_LAKES, runs, names),
+            **dict(zip(("andes_before_s", "andes_after_s", "great_lakes_after_s"),
+                       warm([(before, ANDES), (maps, ANDES), (maps, GREAT_LAKES)], runs, names))),
             "geodata_bytes": maps.GEODATA.stat().st_size,
         }
     results["cold_ratio"] = results["cold_after_s"][1] / results["cold_before_s"][1]
