@@ -260,8 +260,8 @@ def test_web_graphics_carry_a_data_table_of_the_chart():
     table = ElementTree.fromstring(Graphics(Formatter("nl"), "a4", {}, web=True).portfolio(
         sample_country("BO", "nl")).table)
     rows = [["".join(cell.itertext()) for cell in row] for row in table.iter("tr")]
-    assert rows == [["Gouvernementeel", "€\u00a08 miljoen (57%)"],
-                    ["Niet-gouvernementeel", "€\u00a06 miljoen (43%)"], ["Totaal", "€\u00a014 miljoen"]]
+    assert rows == [["Gouvernementeel", "€\u00a08\u00a0miljoen (57%)"],
+                    ["Niet-gouvernementeel", "€\u00a06\u00a0miljoen (43%)"], ["Totaal", "€\u00a014\u00a0miljoen"]]
 
 
 def test_a_country_without_map_data_or_portfolio_gets_no_such_graphic():

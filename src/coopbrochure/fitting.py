@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from . import pagecheck
 
@@ -25,25 +25,31 @@ class Fitter:
     levels: dict[str, int] = field(default_factory=dict)  # section id -> its variant
     inspection: pagecheck.Inspection | None = None
     nudges: dict[str, int] = field(default_factory=dict)  # paragraph (data-p) -> its nudge (.nudge-N)
+    scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     layouts: int = 0
 
     def review(self, document) -> str | None:
         """Inspect a laid-out document; the HTML with denser variants where needed, or None to keep it."""
         self.layouts += 1
         self.inspection = inspection = pagecheck.inspect(document, factsheet=self.factsheet)
+        inspection.findings += measure_text_over_art(document, inspection.over_art)
+        # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
+        scrim = {finding.section for finding in inspection.findings
+                 if finding.kind == "contrast" and finding.over_art and finding.section} - self.scrims
         denser = {section for section in self._overlong(inspection)
                   if section in inspection.fittable and self.levels.get(section, 0) < MAX_LEVEL}
         # WeasyPrint's line breaking may strand a word on a line of its own: nudge that paragraph (no automatic
         # hyphenation, then a tracking 1 % tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
                  and finding.paragraph and self.nudges.get(finding.paragraph, 0) < MAX_NUDGE}
-        if not denser and not nudge:
+        if not denser and not nudge and not scrim:
             return None
         for section in denser:
             self.levels[section] = self.levels.get(section, 0) + 1
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
-        return apply_levels(self.html, self.levels, self.nudges)
+        self.scrims |= scrim
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims)
 
     @staticmethod
     def _overlong(inspection: pagecheck.Inspection) -> set[str]:
@@ -57,12 +63,27 @@ class Fitter:
         return found
 
 
-def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None) -> str:
-    """Mark each section with its variant (`data-fit="N"` beside its `data-section`), and each nudged
-    paragraph with its nudge (`class="nudge-N"`)."""
-    for section, level in levels.items():
+def measure_text_over_art(document, texts: list[pagecheck.TextOverArt]) -> list[pagecheck.Finding]:
+    """Contrast of text over pictures, on the pages that have any, written alone as a small PDF and drawn."""
+    if not texts:
+        return []
+    numbers = sorted({text.page for text in texts})
+    pdf = document.copy([document.pages[number - 1] for number in numbers]).write_pdf()
+    renumbered = {number: index for index, number in enumerate(numbers, start=1)}
+    original = {index: number for number, index in renumbered.items()}
+    found = pagecheck.measure_over_art(pdf, [replace(text, page=renumbered[text.page]) for text in texts])
+    return [replace(finding, page=original[finding.page]) for finding in found]
+
+
+def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
+                 scrims: set[str] = frozenset()) -> str:
+    """Mark each section with its variant (`data-fit="N"` beside its `data-section`) or its scrim
+    (`data-scrim`), and each nudged paragraph with its nudge (`class="nudge-N"`)."""
+    for section in {*levels, *scrims}:
         marker = f'data-section="{section}"'
-        html = re.sub(re.escape(marker) + r'(?: data-fit="\d")?', f'{marker} data-fit="{level}"', html, count=1)
+        level = f' data-fit="{levels[section]}"' if section in levels else ""
+        html = re.sub(re.escape(marker) + r'(?: data-fit="\d")?(?: data-scrim)?',
+                      marker + level + (" data-scrim" if section in scrims else ""), html, count=1)
     for paragraph, nudge in (nudges or {}).items():
         marker = f'data-p="{paragraph}"'
         html = re.sub(re.escape(marker) + r'(?: class="nudge-\d")?>', f'{marker} class="nudge-{nudge}">', html)

@@ -21,7 +21,8 @@ def labels(lang: str) -> dict[str, str]:
 
 
 # Where the euro sign goes around a spelled-out amount such as "17 miljoen".
-_EURO_WORDS = {"nl": "€\u00a0{}", "fr": "{}\u00a0d’euros", "en": "€{}"}
+# the amount and its magnitude never part ("20 millions"); a line may break before "d’euros"
+_EURO_WORDS = {"nl": "€\u00a0{}", "fr": "{} d’euros", "en": "€{}"}
 _EURO_PATTERNS = {"nl": "¤\u00a0#,##0", "fr": "#,##0\u00a0¤", "en": "¤#,##0"}
 
 
@@ -52,7 +53,7 @@ class Formatter:
         """Euro amount; millions are spelled out as a magazine would (€ 17 miljoen)."""
         if value >= 1_000_000 and value % 100_000 == 0:
             words = format_compact_decimal(value, format_type="long", fraction_digits=1, locale=self.locale)
-            return _EURO_WORDS[self.lang].format(words)
+            return _EURO_WORDS[self.lang].format(words.replace(" ", "\u00a0"))
         return format_currency(value, "EUR", format=_EURO_PATTERNS[self.lang], locale=self.locale,
                                currency_digits=False)
 

@@ -57,7 +57,7 @@ _RULES = [
     (re.compile(r"€ (?=\d)"), "€" + NBSP),
     (re.compile(r"(?<![\d.,])(\d[\d.,]{0,14}) (?=(?:miljoen|miljard|million|millions|milliard|milliards|billion)\b)"),
      "\\1" + NBSP),
-    (re.compile(r"(?<=[\w%]) (?=€(?!\w))"), NBSP),
+    (re.compile(r"(?<=[\w%]) (?=€(?![\w\u00a0]))"), NBSP),
     # a day and its month stay on one line: "27 juni"
     (re.compile(rf"\b(\d{{1,2}}) (?=(?:{_MONTHS})\b)"), "\\1" + NBSP),
     # a range of years never breaks at its dash (U+2060 WORD JOINER has no width)
@@ -75,8 +75,8 @@ _FRENCH = [
     (re.compile(r"(?<=[\w»)\]’”>%])[ \u00a0\u202f]?:(?=[\s<]|$)"), "\u00a0:"),
     (re.compile(r"(?<=\d) (?=\d{3}(?!\d))"), "\u202f"),
     (re.compile(r"(?<=\d) %"), "\u202f%"),
-    (re.compile(r"« ?"), "«" + NBSP),
-    (re.compile(r" ?»"), NBSP + "»"),
+    (re.compile(r"«[ \u00a0\u202f]*"), "«" + NBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), NBSP + "»"),
 ]
 # a short last word of a paragraph or title does not stand alone on the last line: a no-break space joins
 # it to the word before, when both are short enough never to fill a line together
@@ -147,6 +147,7 @@ _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"^[\s€$%+\-−–.,\d\u00a0\u202f]*\d[\s€$%+\-−–.,\d\u00a0\u202f]*$")
 WIDE_TABLE_COLUMNS = 4  # a table of this many columns is too wide for a text column: it spans both
+SHORT_TABLE_ROWS = 10  # a table this short is kept whole on one page
 
 
 def _tables(html: str) -> str:
@@ -170,8 +171,9 @@ def _tables(html: str) -> str:
                 index += 1
             return "<tr>" + "".join(out) + "</tr>"
 
-        wide = ' class="wide"' if width >= WIDE_TABLE_COLUMNS else ""
-        return f"<table{wide}>" + _ROW.sub(cells, match.group(1)) + "</table>"
+        classes = [*(["wide"] if width >= WIDE_TABLE_COLUMNS else []), *(["short"] if len(body) <= SHORT_TABLE_ROWS else [])]
+        kind = f' class="{" ".join(classes)}"' if classes else ""
+        return f"<table{kind}>" + _ROW.sub(cells, match.group(1)) + "</table>"
 
     return _TABLE.sub(table, html) if "<table>" in html else html
 

@@ -27,7 +27,7 @@ class Finding:
     message: str     # what is wrong and what to do
     section: str = ""  # id of the page's section (what a denser layout variant applies to)
     paragraph: str = ""  # the paragraph's data-p name, for a stranded line (what fitting can set apart)
-    fittable: bool = False  # whether the section has denser variants (data-fits)
+    over_art: bool = False  # a contrast measured over a picture (what a scrim can mend)
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
@@ -92,7 +92,7 @@ def _advised(finding: Finding, walk: _PageWalk, section_pages: dict[str, list[in
     else:
         advice = "; the section is short for a page of its own: add text, a figure or a box, or merge it with another"
     return Finding(finding.kind, finding.page, finding.element, finding.source, finding.message + advice,
-                   finding.section, finding.paragraph, finding.fittable)
+                   finding.section, finding.paragraph, finding.over_art)
 
 
 def _lines_over(walk: _PageWalk) -> int:
@@ -123,6 +123,7 @@ class _PageWalk:
         self.multicols: list[tuple[object, list]] = []
         self.elements: set[int] = set()  # ids of the elements with a box on this page
         self.checked = self.page_type.name not in UNCHECKED_PAGES and not self.page_type.blank
+        self.first_boxes = _first_boxes(page_box)
         for child in page_box.children:
             if isinstance(child, boxes.FootnoteAreaBox):
                 if child.children:
@@ -236,7 +237,7 @@ class _PageWalk:
                           "the graphic is drawn too large for its place: give it more room")
 
     def _lines(self, block, lines: list, where: _Where, footnote: bool) -> None:
-        if footnote or not self.checked or len(lines) < 2:
+        if footnote or not self.checked:
             return
         measure = block.width
         justified = block.style["text_align_all"] == "justify"
@@ -247,6 +248,8 @@ class _PageWalk:
                           f"a line runs {_mm(used - measure)} out of its column or cell, over what stands beside "
                           "it; a long word or number cannot break there: allow a break or shorten it")
                 break
+        if len(lines) < 2:
+            return
         for index, line in enumerate(lines[:-1]):
             used = extents[index]
             if used >= measure * MIN_LINE or measure < 20 / MM_PER_PX or _forced_break(line):
@@ -289,8 +292,10 @@ class _PageWalk:
         return found
 
     def _flow_continues(self, following: _PageWalk) -> bool:
+        """Whether this page's last section goes on at the top of the next page without a page break of its own."""
         shared = [section for section in self.sections if section in following.sections]
-        return bool(shared) and self.sections[-1] == following.sections[0]
+        forced = any(element not in self.elements and breaks for element, breaks in following.first_boxes)
+        return bool(shared) and self.sections[-1] == following.sections[0] and not forced
 
     def _column_holes(self, multicol, columns: list, source: str, following: _PageWalk | None) -> list[Finding]:
         found = []
@@ -331,6 +336,21 @@ class _Where:
         return _Where(self.source, self.section, self.label, colour)
 
 
+FORCED_BREAKS = ("page", "left", "right", "recto", "verso")
+
+
+def _first_boxes(page_box) -> list[tuple[int, bool]]:
+    """The boxes a page opens with, outermost first: their element's id and whether it asks for a new page
+    (break-before), which only counts where the element starts on this page (not a continued section)."""
+    found = []
+    box = page_box.children[0] if page_box.children else None
+    while box is not None:
+        found.append((id(box.element), box.style["break_before"] in FORCED_BREAKS))
+        children = getattr(box, "children", None)
+        box = children[0] if children else None
+    return found
+
+
 def _paints(box) -> bool:
     """Whether a box shows anything of its own (a background or a border), beyond the content it holds."""
     style = box.style
@@ -353,7 +373,8 @@ def _forced_break(line) -> bool:
 
 def _extent(line, boxes) -> float:
     right = [leaf.position_x + leaf.margin_width() for leaf in _leaves(line, boxes)
-             if not (isinstance(leaf, boxes.TextBox) and not leaf.text.strip())]
+             if not (isinstance(leaf, boxes.TextBox) and not leaf.text.strip())
+             and leaf.style["position"] not in ("absolute", "fixed")]
     return (max(right) - line.position_x) if right else 0.0
 
 
@@ -487,8 +508,8 @@ def measure_over_art(pdf: bytes, texts: list[TextOverArt], resolution: float = 4
                     found.append(Finding(
                         "contrast", number, text.element, text.source,
                         f"text over the image has a contrast of {ratio:.1f}:1 where it is weakest (at least "
-                        f"{need:g}:1 needed); choose another image or crop, or set `text: light` / `text: dark` "
-                        "or a scrim for it", text.section))
+                        f"{need:g}:1 needed), even on a dark scrim; choose another image or crop it elsewhere, "
+                        "or a scrim for it", text.section, over_art=True))
     finally:
         document.close()
     return _one_per_element(found)

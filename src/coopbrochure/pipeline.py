@@ -19,7 +19,7 @@ from .finish import cover_thumbnail
 from .fitting import Fitter
 from .i18n import labels
 from .loader import Dataset, country_codes
-from .pagecheck import Finding, measure_over_art, summarise
+from .pagecheck import Finding, summarise
 from .profiles import finished, palette, setup
 from .render import render_pdf, write_atomically
 from .templating import environment, render_template
@@ -245,7 +245,7 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
                           [project.root, project.theme_dir, *profile.roots], project.settings.allowed_hosts,
                           font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
                           prepare=profile.prepare, pdf_options=profile.pdf_options, review=fitter.review)
-    findings = layout_findings(fitter, rendered.pdf)
+    findings = layout_findings(fitter)
     if strict and (rendered.warnings or findings):
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
                                      *(f"{target.name}: {finding}" for finding in findings),
@@ -268,10 +268,7 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
     return result, files
 
 
-def layout_findings(fitter: Fitter, pdf: bytes) -> list[Finding]:
-    """The page-quality findings of the final layout: its boxes, then text over images measured on the PDF."""
+def layout_findings(fitter: Fitter) -> list[Finding]:
+    """The page-quality findings of the final layout (text over pictures measured on its own pages' PDF)."""
     inspection = fitter.inspection
-    if inspection is None:
-        return []
-    over_art = measure_over_art(pdf, inspection.over_art)
-    return summarise(sorted([*inspection.findings, *over_art], key=lambda finding: finding.page))
+    return [] if inspection is None else summarise(sorted(inspection.findings, key=lambda finding: finding.page))
