@@ -54,3 +54,11 @@ def test_a_failed_build_leaves_the_previous_pdf_untouched(minimal):
     assert runner.invoke(main, ["build", str(minimal)]).exit_code == 1
     assert pdf.read_bytes() == before
     assert stray_files(pdf.parent) == []
+
+
+def test_schema_into_a_path_through_a_file_says_so(tmp_path):
+    (tmp_path / "afile").write_text("x")
+    result = CliRunner().invoke(main, ["schema", "--out", str(tmp_path / "afile" / "sub")])
+    assert result.exit_code == 1
+    assert "afile/sub: cannot write the schemas there (Not a directory)" in result.stderr
+    assert "internal error" not in result.output

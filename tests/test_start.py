@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -85,3 +86,13 @@ def test_every_sample_country_has_a_two_page_fact_sheet(sample_project, lang):
             front, back = page_texts(pdf)  # exactly two pages
             assert signs[0] in front and signs[1] in front and capital in front
             assert signs[2] in back
+
+
+@pytest.mark.parametrize("where", ["/proc/coopbrochure-new", "afile/sub"])
+def test_new_where_nothing_can_be_written_says_so(tmp_path, where):
+    (tmp_path / "afile").write_text("x")
+    target = Path(where) if where.startswith("/") else tmp_path / where
+    result = CliRunner().invoke(main, ["new", str(target)])
+    assert result.exit_code == 1
+    assert f"{target}: cannot create the project there" in result.stderr
+    assert "internal error" not in result.output

@@ -62,7 +62,11 @@ def edition_inputs(project: Project, edition: Edition, options: dict) -> str:
                               "weasyprint": version("weasyprint")}, sort_keys=True).encode())
     for path in _input_files(project, edition):
         name = path.relative_to(project.root if path.is_relative_to(project.root) else project.theme_dir)
-        digest.update(name.as_posix().encode() + b"\0" + _file_digest(path, path.stat().st_mtime_ns).encode())
+        try:
+            content = _file_digest(path, path.stat().st_mtime_ns)
+        except OSError:  # unreadable: the build itself says where; the digest only has to differ
+            content = "unreadable"
+        digest.update(name.as_posix().encode() + b"\0" + content.encode())
     return digest.hexdigest()
 
 

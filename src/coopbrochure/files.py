@@ -169,7 +169,7 @@ def read_inside(path: Path, root: Path) -> bytes:
     if refused:
         raise Unreadable(refused)
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise Unreadable("file not found; create it or correct the reference to it") from None
     except PermissionError:

@@ -89,12 +89,16 @@ def new_project(folder: Path, kind: str = "dossier", lang: str = "nl") -> list[P
                                 "choose a new folder name")
     files = _files(kind, lang, slug=_slug(folder.resolve().name))
     written = []
-    for name, text in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("x", encoding="utf-8") as handle:  # "x": fails rather than overwrite a file made meanwhile
-            handle.write(text)
-        written.append(path)
+    try:
+        for name, text in files.items():
+            path = folder / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("x", encoding="utf-8") as handle:  # "x": fails rather than overwrite a file made meanwhile
+                handle.write(text)
+            written.append(path)
+    except OSError as error:
+        raise CoopbrochureError(f"{folder}: cannot create the project there ({error.strerror or error}); choose a "
+                                "folder you can write to") from error
     return written
 
 

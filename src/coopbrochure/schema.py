@@ -26,10 +26,16 @@ def schema_json(kind: str) -> str:
 
 def write_schemas(folder: Path) -> list[Path]:
     """Write `<kind>.schema.json` for every kind into `folder`."""
-    folder.mkdir(parents=True, exist_ok=True)
+    from .errors import CoopbrochureError
+
     written = []
-    for kind in MODELS:
-        path = folder / f"{kind}.schema.json"
-        path.write_text(schema_json(kind) + "\n", encoding="utf-8")
-        written.append(path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for kind in MODELS:
+            path = folder / f"{kind}.schema.json"
+            path.write_text(schema_json(kind) + "\n", encoding="utf-8")
+            written.append(path)
+    except OSError as error:
+        raise CoopbrochureError(f"{folder}: cannot write the schemas there ({error.strerror or error}); give a "
+                                "folder you can write to") from error
     return written
