@@ -503,3 +503,32 @@ def test_the_view_holds_a_country_of_islands_but_not_its_far_islands():
     assert held("TZ", -6.16, 39.19), "Zanzibar"
     assert not held("EC", -0.74, -90.31) and held("EC", -0.18, -78.47)
     assert not held("NO", 78.22, 15.65) and held("NO", 59.91, 10.75)
+
+
+def rings_of(path_data: str) -> list[list[tuple[float, float]]]:
+    rings = []
+    for part in re.findall(r"M([^Z]+)Z", path_data):
+        numbers = [float(n) for n in re.findall(r"-?\d+\.?\d*", part)]
+        rings.append(list(zip(numbers[::2], numbers[1::2])))
+    return rings
+
+
+def test_a_coarse_lake_is_left_out_where_it_would_put_a_shore_town_in_the_water():
+    """Lake Tanganyika is known only at 1:110m (about 10 km off): drawn on the maps of DR Congo or Tanzania and
+    on region maps, left out of Burundi's, where it would put Rumonge and Bujumbura in the lake."""
+    places = [Place("Gitega", -3.427, 29.925, "capital"), Place("Bujumbura", -3.383, 29.36),
+              Place("Rumonge", -3.971, 29.438)]
+    root = parse(locator_map("BI", places=places, names=DUTCH, palette=PALETTE, title="t", desc="d"))
+    lakes = rings_of(by_id(root)["map-bi-lakes"].get("d"))
+    for circle in root.iter(f"{SVG}circle"):
+        x, y = float(circle.get("cx")), float(circle.get("cy"))
+        for ring in lakes:
+            crossings = sum((y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0)
+                            for (x0, y0), (x1, y1) in zip(ring[-1:] + ring[:-1], ring))
+            assert crossings % 2 == 0, "a town on the shore drawn in the lake"
+    tanganyika = next(i for i, ring in enumerate(maps.world().lakes)
+                      if min(p[1] for p in ring) < -6 < max(p[1] for p in ring) and
+                      min(p[0] for p in ring) < 29.6 < max(p[0] for p in ring))
+    assert tanganyika in maps.world().coarse_lakes
+    congo = parse(partner_map("CD"))
+    assert len(rings_of(by_id(congo)["map-cd-lakes"].get("d"))) > len(lakes)

@@ -215,9 +215,11 @@ def build(countries_topology: dict, *lakes_topologies: dict) -> dict:
             for _, ring, size in own:
                 if size >= MIN_RING_AREA or ring is largest[1] and size > 0:
                     rings.setdefault(target, []).append(store.refs(ring))
-    document = {"scale": SCALE, "arcs": store.encoded(), "countries": dict(sorted(rings.items())), "lakes": []}
+    document = {"scale": SCALE, "arcs": store.encoded(), "countries": dict(sorted(rings.items())), "lakes": [],
+                "coarse_lakes": []}
     boxes: list[tuple[float, float, float, float]] = []  # lakes already kept: a coarser copy is not added
-    for topology in lakes_topologies:
+    for layer, topology in enumerate(lakes_topologies):
+        first = len(document["lakes"])
         lake_store = Store(decode_arcs(topology))
         lake_rings = []
         for geometry in topology["objects"]["lakes"]["geometries"]:
@@ -231,6 +233,8 @@ def build(countries_topology: dict, *lakes_topologies: dict) -> dict:
         offset = len(document["arcs"])
         document["lakes"] += [[ref + offset if ref >= 0 else ~(~ref + offset) for ref in ring] for ring in lake_rings]
         document["arcs"] += lake_store.encoded()
+        if layer:  # the lakes of the coarser layers: maps at a large scale leave them out
+            document["coarse_lakes"] += list(range(first, len(document["lakes"])))
     return document
 
 

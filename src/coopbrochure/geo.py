@@ -69,6 +69,7 @@ class World:
         self.circles = {code: (unit(lon, lat), radius) for code, (lon, lat, radius) in document["circles"].items()}
         self.lakes = tuple(self._ring(refs) for refs in document["lakes"])
         self.lake_extents = tuple(extent(ring) for ring in self.lakes)
+        self.coarse_lakes = frozenset(document.get("coarse_lakes", ()))  # from 1:110m: for small scales only
         self.regions = {region: frozenset(codes) for region, codes in document.get("regions", {}).items()}
 
     def _arc(self, index: int) -> list[Point]:

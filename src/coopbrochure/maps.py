@@ -19,6 +19,7 @@ MIN_SPAN = 4.5  # degrees: a small country is shown in context (Rwanda fills hal
 MAX_SPAN = 48.0  # degrees of arc: countries farther apart than this on a region map get a panel each
 FOCUS_SIZE, NEIGHBOUR_SIZE, PLACE_SIZE = 7.5, 6.5, 7.0  # font sizes in pt (the user unit is 1 pt)
 GAP = 3.0  # pt between the panels of a region map
+COARSE_SCALE = 20.0  # pt per degree: above it, lakes known only at 1:110m (Tanganyika; 0.1° off) are left out
 
 
 @dataclass(frozen=True)
@@ -293,7 +294,9 @@ def land_paths(prefix: str, view: View, focus: list[str], palette: dict[str, str
             paths.append(f'<path id="{prefix}-land-{code.lower()}" class="country {kind}" d="{path_data(rings)}" '
                          f'fill={quoteattr(palette["focus" if code in focus else "land"])} fill-rule="evenodd" '
                          f'stroke={quoteattr(palette["border"])} stroke-width="0.4" stroke-linejoin="round"/>')
-    lakes = visible(view, data.lakes, data.lake_extents)
+    fine = view.scale <= COARSE_SCALE
+    kept = [i for i in range(len(data.lakes)) if fine or i not in data.coarse_lakes]
+    lakes = visible(view, [data.lakes[i] for i in kept], [data.lake_extents[i] for i in kept])
     if lakes:
         paths.append(f'<path id="{prefix}-lakes" class="lake" d="{path_data(lakes)}" fill={quoteattr(palette["sea"])} '
                      f'stroke={quoteattr(palette["border"])} stroke-width="0.3" stroke-linejoin="round"/>')
