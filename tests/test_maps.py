@@ -532,3 +532,18 @@ def test_a_coarse_lake_is_left_out_where_it_would_put_a_shore_town_in_the_water(
     assert tanganyika in maps.world().coarse_lakes
     congo = parse(partner_map("CD"))
     assert len(rings_of(by_id(congo)["map-cd-lakes"].get("d"))) > len(lakes)
+
+
+def test_the_region_map_names_every_chapter_country_by_its_chapter_name():
+    """Each chapter's own name (not CLDR's) on the dossier's region map, for the first country too."""
+    from coopbrochure.graphics import Graphics
+    from coopbrochure.i18n import Formatter
+    from coopbrochure.model import Country
+
+    def country(iso: str, name: str) -> Country:
+        return Country(iso=iso, name=name, capital="X", intro="x", income_category="x", cooperation_since=1970,
+                       non_governmental="x")
+    svg = Graphics(Formatter("nl"), "a4", {}, web=False).region([country("CD", "DR Congo"), country("RW", "Rwanda"),
+                                                                 country("BI", "Burundi")]).svg
+    focus = {t.text for t in parse(str(svg)).iter(f"{SVG}text") if "focus" in t.get("class")}
+    assert focus == {"DR Congo", "Rwanda", "Burundi"}

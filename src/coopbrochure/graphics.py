@@ -96,7 +96,7 @@ class Graphics:
         if not mapped:
             return None
         listed = self._list([self.plain(country.name) for country in mapped])
-        names = {code: name for country in mapped for code, name in self.names(country).items()}
+        names = {**self.names(), **{country.iso: country.name for country in mapped if country.name}}
         width, height = self.layout.region
         desc = self.t["region_desc"].format(countries=listed)
         continent = maps.continent([country.iso for country in mapped])
