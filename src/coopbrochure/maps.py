@@ -74,7 +74,8 @@ class View:
 
 def fit_view(codes: list[str], places: list[Place], width: float, height: float, margin: float) -> View:
     """Lambert azimuthal equal-area centred on the mainland of `codes` and their places (the Galápagos when a
-    programme works there), framed with `margin` around them (share of the larger side, to show the neighbours), widened to the map's aspect ratio."""
+    programme works there), framed with `margin` around them (share of the larger side, to show the
+    neighbours), widened to the map's aspect ratio."""
     points = [p for code in codes for ring in mainland(code) for p in ring]
     points += [(p.lon, p.lat) for p in places if any(outside(code, p.lat, p.lon) is None for code in codes)]
     lon0, lat0 = centre_of(points)
