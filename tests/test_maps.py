@@ -547,3 +547,10 @@ def test_the_region_map_names_every_chapter_country_by_its_chapter_name():
                                                                  country("BI", "Burundi")]).svg
     focus = {t.text for t in parse(str(svg)).iter(f"{SVG}text") if "focus" in t.get("class")}
     assert focus == {"DR Congo", "Rwanda", "Burundi"}
+
+
+def test_a_place_on_far_islands_widens_the_view_to_hold_them():
+    places = [Place("Quito", -0.18, -78.47, "capital"), Place("Puerto Ayora", -0.74, -90.31)]
+    root = parse(locator_map("EC", places=places, names=DUTCH, palette=PALETTE, title="t", desc="d"))
+    assert {"Quito", "Puerto Ayora"} <= set(texts(root))
+    assert len(rings_of(by_id(root)["map-ec-land-ec"].get("d"))) >= 3  # the mainland and the Galápagos islands
