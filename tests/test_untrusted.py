@@ -444,3 +444,31 @@ def test_a_portrait_photo_in_a_text_with_a_footnote_builds(minimal):
     pages = page_texts(minimal / "output/minimal-nl-a4-web.pdf")
     article = next(text for text in pages if "Het eerste artikel" in text and "Tweede alinea" in text)
     assert "Bron van de voetnoot" in article and "Derde alinea" in " ".join(pages)
+
+
+@pytest.mark.parametrize("linked", ["templates/article.html.j2", "styles/main.css"])
+def test_a_template_or_stylesheet_behind_a_link_is_not_read(minimal, tmp_path, linked):
+    outside_file, word = sentinel(tmp_path, "outside.txt")
+    (minimal / linked).parent.mkdir()
+    (minimal / linked).symlink_to(outside_file)
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert result.stderr.startswith(f"{linked}: ") and "is a symbolic link" in result.stderr.splitlines()[0]
+    assert_nothing_leaked(minimal, word, result.output)
+
+
+def test_an_unreadable_text_is_a_located_error(minimal, monkeypatch):
+    """As root every file is readable: the refusal of the operating system is simulated."""
+    import coopbrochure.files
+
+    real_open = os.open
+
+    def refusing(path, *args, **kwargs):
+        if str(path).endswith("eerste.md"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(coopbrochure.files.os, "open", refusing)
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert "data/articles/eerste.md: coopbrochure may not read this file (permission denied)" in result.stderr

@@ -59,11 +59,17 @@ def stylesheets(project: Project, page_format: str | None = None, kind: str | No
 
 
 def check_templates(project: Project) -> list[Problem]:
-    """Every template of the project and the theme parses."""
+    """Every template of the project and the theme parses; none is a link to a file elsewhere."""
+    from .files import outside
+
     env = environment(project.root / "templates", project.theme_dir / "templates")
     problems = []
     folders = {project.theme_dir / "templates", project.root / "templates"}
     for template in sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*.j2")):
+        refused = outside(template, template.parent)
+        if refused:
+            problems.append(Problem(Location(relative(template, project.root)), "", refused))
+            continue
         try:
             env.parse(template.read_text(encoding="utf-8"), template.name, str(template))
         except jinja2.TemplateSyntaxError as error:
@@ -76,10 +82,17 @@ def check_stylesheets(project: Project) -> list[Problem]:
     """Every file a stylesheet names (fonts, images) exists inside the project or the theme."""
     import tinycss2
 
+    from .files import outside
+
     roots = [project.root.resolve(), project.theme_dir.resolve()]
     problems = []
     for sheet in stylesheets(project):
         name = relative(sheet, project.root)
+        refused = outside(sheet, project.root if sheet.parent == project.root / "styles" else project.theme_dir)
+        if refused:
+            shown = sheet.relative_to(project.root).as_posix() if sheet.is_relative_to(project.root) else name
+            problems.append(Problem(Location(shown), "", refused))
+            continue
         for token in _url_tokens(tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"))):
             url = token.value
             if url.startswith("data:"):

@@ -23,13 +23,29 @@ def environment(project_templates: Path, theme_templates: Path, trusted: bool = 
     internals (`__globals__`, `__class__`...) and no changing of the data; `trusted` (the command line's
     --trust-templates) runs them as the plain Python code they can be.
     """
-    theme = jinja2.FileSystemLoader(theme_templates)
-    search = [jinja2.FileSystemLoader(project_templates), theme] if project_templates.is_dir() else [theme]
+    theme = _ConfinedLoader(theme_templates)
+    search = [_ConfinedLoader(project_templates), theme] if project_templates.is_dir() else [theme]
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"!theme": theme}, delimiter="/"), *search])
     kind = jinja2.Environment if trusted else ImmutableSandboxedEnvironment
     env = kind(loader=loader, undefined=jinja2.StrictUndefined, autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     return env
+
+
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Templates from one folder, never through a symbolic link or from outside it."""
+
+    def __init__(self, folder: Path):
+        super().__init__(folder)
+        self.folder = folder
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        from .files import outside
+
+        refused = outside(self.folder / template, self.folder)
+        if refused and (self.folder / template).exists():
+            raise TemplateError(f"{self.folder.name}/{template}: {refused}")
+        return super().get_source(environment, template)
 
 
 def render_template(env: jinja2.Environment, context: dict[str, Any], root: Path | None = None,
