@@ -68,7 +68,9 @@ def check_templates(project: Project) -> list[Problem]:
     for template in sorted(path for folder in folders if folder.is_dir() for path in folder.rglob("*.j2")):
         refused = outside(template, template.parent)
         if refused:
-            problems.append(Problem(Location(relative(template, project.root)), "", refused))
+            shown = template.relative_to(project.root).as_posix() if template.is_relative_to(project.root) else \
+                str(template)
+            problems.append(Problem(Location(shown), "", refused))
             continue
         try:
             env.parse(template.read_text(encoding="utf-8"), template.name, str(template))
