@@ -472,3 +472,14 @@ def test_an_unreadable_text_is_a_located_error(minimal, monkeypatch):
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 1 and "internal error" not in result.output
     assert "data/articles/eerste.md: coopbrochure may not read this file (permission denied)" in result.stderr
+
+
+def test_a_remote_image_that_cannot_be_loaded_is_a_located_error(minimal):
+    (minimal / "coopbrochure.yaml").write_text((minimal / "coopbrochure.yaml").read_text()
+                                               + "allowed_hosts: [127.0.0.1]\n")
+    replace_in(minimal / "data/articles/eerste.md", "image: images/art.svg", "image: http://127.0.0.1:9/kunst.png")
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 1 and "internal error" not in result.output
+    assert result.stderr.startswith("data/articles/eerste.md:6:12: figures[0].image: the remote image "
+                                    "http://127.0.0.1:9/kunst.png could not be loaded")
+    assert not (minimal / "output/minimal-nl-a4-web.pdf").exists()

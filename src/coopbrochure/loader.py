@@ -48,6 +48,13 @@ class Dataset:
     data_dir: Path
     fallbacks: Counter = field(default_factory=Counter)  # language -> texts taken from the fallback language
     files: frozenset[Path] = frozenset()  # every local file the data names (images), for the build cache
+    remote: tuple[tuple[str, str], ...] = ()  # (address, where it is named) of every remote image
+
+    def remote_failures(self, warnings: list[str]) -> list[str]:
+        """Remote images the layout could not load, each as a located error (from WeasyPrint's warnings)."""
+        return [f"{where} the remote image {url} could not be loaded; check the address or save the image in "
+                "the project" for url, where in self.remote
+                if any(warning.startswith("Failed to load") and url in warning for warning in warnings)]
 
     def text_files(self, lang: str) -> set[str]:
         """The Markdown files (relative to the project) an edition in `lang` reads."""
@@ -68,6 +75,7 @@ class _Loader:
         self.alt_required = "web" in project.settings.profiles
         self._texts: dict[Path, Text | None] = {}
         self.files: set[Path] = set()
+        self.remote: dict[str, str] = {}
 
     def model(self, path: Path, model: type[pydantic.BaseModel]):
         located, found = load(path, self.root)
@@ -91,6 +99,8 @@ class _Loader:
             self.problems.append(Problem(where, key, message))
         elif ":" not in value.split("/")[0]:
             self.files.add((self.data_dir / value).resolve())
+        elif value.lower().startswith(("http://", "https://")):
+            self.remote.setdefault(value, f"{where}:{f' {key}:' if key else ''}")
 
     def located_reference(self, value: str | None, key: KeyPath, source: Located, alt: object = "") -> None:
         """Check an image named at `key`; `alt` is its description, which web PDFs cannot do without."""
@@ -257,7 +267,7 @@ def load_dataset(project: Project) -> tuple[Dataset | None, list[Problem]]:
     if publication is None or any(not problem.warning for problem in loader.problems):
         return None, loader.problems
     dataset = Dataset(publication, editorial, intro, articles, countries, data_dir, loader.fallbacks,
-                      frozenset(loader.files))
+                      frozenset(loader.files), tuple(loader.remote.items()))
     return dataset, loader.problems
 
 

@@ -246,6 +246,9 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
                           font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
                           prepare=profile.prepare, pdf_options=profile.pdf_options, review=fitter.review)
     findings = layout_findings(fitter)
+    failed = dataset.remote_failures(rendered.warnings)  # the README promises located errors for these
+    if failed:
+        raise RenderError("\n".join([*failed, f"{target.name} was not written."]))
     if strict and (rendered.warnings or findings):
         raise RenderError("\n".join([*(f"{target.name}: warning: {warning}" for warning in rendered.warnings),
                                      *(f"{target.name}: {finding}" for finding in findings),
