@@ -22,8 +22,10 @@ from .yamlio import KeyPath, Located, format_key_path, load, parse
 
 Translated = dict[str, "Text"]  # language -> the text used in that language's editions
 
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?=[ \t]*\S)")
 COUNTRY_NAME = re.compile(r"^[\w-]{1,100}\Z")  # a file in data/countries/, never a path
-MAX_TEXT_CHARACTERS = 2_000_000  # a long dossier article is some 30,000
+MAX_TEXT_CHARACTERS = 400_000  # a long dossier article is some 30,000 (six pages); this is some eighty pages
+MAX_PARAGRAPHS = 3_000  # per text; a long article has a hundred
 
 
 @dataclass(frozen=True)
@@ -164,6 +166,11 @@ class _Loader:
         if len(source) > MAX_TEXT_CHARACTERS:
             self.problems.append(Problem(Location(name), "", f"{len(source):,} characters is more than the "
                                                              f"{MAX_TEXT_CHARACTERS:,} a text may hold; split it"))
+            return None
+        paragraphs = len(_PARAGRAPH_BREAK.findall(source)) + 1
+        if paragraphs > MAX_PARAGRAPHS:
+            self.problems.append(Problem(Location(name), "", f"{paragraphs:,} paragraphs is more than the "
+                                                             f"{MAX_PARAGRAPHS:,} a text may hold; split it"))
             return None
         front, body, offset = split_front_matter(source)
         if front is None:
