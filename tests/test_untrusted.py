@@ -490,3 +490,16 @@ def test_a_remote_image_that_cannot_be_loaded_is_a_located_error(minimal):
     assert result.stderr.startswith("data/articles/eerste.md:6:12: figures[0].image: the remote image "
                                     "http://127.0.0.1:9/kunst.png could not be loaded")
     assert not (minimal / "output/minimal-nl-a4-web.pdf").exists()
+
+
+def test_opted_in_html_cannot_bypass_the_image_checks_with_a_data_address(minimal):
+    import base64
+
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+            b'<svg xmlns="http://www.w3.org/2000/svg"><text>&b;</text></svg>')
+    source = "data:image/svg+xml;base64," + base64.b64encode(bomb).decode()
+    (minimal / "coopbrochure.yaml").write_text((minimal / "coopbrochure.yaml").read_text() + "allow_html: true\n")
+    replace_in(minimal / "data/articles/eerste.md", "Tweede alinea.", f'Tweede alinea.\n\n<img src="{source}" alt="">\n')
+    result = CliRunner().invoke(main, ["build", str(minimal)])
+    assert result.exit_code == 0, result.output
+    assert "aaaaaaaaaa" not in " ".join(page_texts(minimal / "output/minimal-nl-a4-web.pdf"))

@@ -31,10 +31,12 @@ FETCHABLE_SUFFIXES = {".svg", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".ttf", 
 Prepare = Callable[[Path], "tuple[bytes, str] | None"]  # a file's content as a profile needs it, and its type
 
 
-def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), prepare: Prepare | None = None):
+def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), prepare: Prepare | None = None,
+                      max_pixels: int = 60_000_000):
     """A URL fetcher for `data:` URLs, files inside `allowed_roots` and http(s) from `allowed_hosts`; nothing else.
 
-    `prepare` may replace a file's content (an image converted for print, for instance).
+    `prepare` may replace a file's content (an image converted for print, for instance). A `data:` image is
+    checked as an image file is (no SVG entities, at most `max_pixels`).
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -58,6 +60,12 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), 
             if parsed.scheme == "file" and Path(unquote(parsed.path)).suffix.lower() not in FETCHABLE_SUFFIXES:
                 # images, fonts, stylesheets and colour profiles: never a project's own files as attachments
                 raise ValueError(f"refused {url}: only images, fonts, stylesheets and colour profiles may be used")
+            if parsed.scheme == "data" and url[5:].lstrip().lower().startswith("image/"):
+                from .files import check_reference
+
+                refused = check_reference(url, Path("."), Path("."), [], max_pixels)  # as a data: image in the data
+                if refused:
+                    raise ValueError(f"refused a data: image: {refused}")
             prepared = prepare(Path(unquote(parsed.path))) if prepare and parsed.scheme == "file" else None
             if prepared is not None:
                 body, media_type = prepared
@@ -72,7 +80,7 @@ MAX_LAYOUTS = 4  # the first layout and up to three denser variants
 Stylesheet = Path | str | tuple[str, Path]  # a file, CSS text, or CSS text read from (and relative to) a file
 
 
-Review = Callable[[object], "str | None"]  # a laid-out document -> the HTML to lay out instead, or None
+Review = Callable[[object], object]  # a laid-out document -> HTML to lay out instead, or the document to write
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed_roots: list[Path],
@@ -114,7 +122,8 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
                     stylesheets=parsed, font_config=fonts, color_profiles=colour_profiles, cache=images,
                     **pdf_options)
                 revised = review(document) if review else None
-                if revised is None:
+                if not isinstance(revised, str):  # None: write this layout; a Document: write that one
+                    document = revised or document
                     break
                 html = revised
             pdf = document.write_pdf(finisher=finisher, **pdf_options)
