@@ -196,3 +196,38 @@ def test_translations_must_name_known_languages(minimal):
     result = CliRunner().invoke(main, ["validate", str(minimal)])
     assert result.exit_code == 1
     assert "data/countries/landia.yaml:4:3: capital: unknown language 'de' in translations; use nl, fr, en" in result.stderr
+
+
+def labels_on_drawings(pdf: Path, page_number: int, words: list[str]) -> dict[str, bool]:
+    """For each word: whether it is printed on the page inside at least two drawn shapes (a country's outline
+    and the sea of a map), rather than only in running text."""
+    import pypdfium2
+    import pypdfium2.raw as pdfium
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        page = document[page_number - 1]
+        shapes = [item.get_bounds() for item in page.get_objects(filter=[pdfium.FPDF_PAGEOBJ_PATH], max_depth=10)]
+        text = page.get_textpage()
+        found = {}
+        for word in words:
+            search, found[word] = text.search(word, match_whole_word=True), False
+            occurrence = search.get_next()
+            while occurrence and not found[word]:
+                left, bottom, right, top = text.get_charbox(occurrence[0])
+                x, y = (left + right) / 2, (bottom + top) / 2
+                found[word] = sum(1 for l, b, r, t in shapes if l <= x <= r and b <= y <= t) >= 2
+                occurrence = search.get_next()
+        return found
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("lang", EDITIONS_LANGUAGES)
+def test_the_dossier_opener_draws_the_region_map(sample_project, lang):
+    """The opener's map names every chapter country on the map itself: the names in the intro do not count."""
+    from coopbrochure.i18n import Formatter
+
+    pdf = sample_project / f"output/andes-2013-{lang}-a4-web.pdf"
+    names = [Formatter(lang).country_name(iso) for iso in ("PE", "BO", "EC")]
+    assert labels_on_drawings(pdf, named_destination_pages(pdf)["dossier"], names) == dict.fromkeys(names, True)
