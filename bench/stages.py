@@ -5,7 +5,7 @@ Usage: python bench/stages.py PROJECT EDITION  → prints one JSON object of sec
 The build runs exactly as `coopbrochure build --edition EDITION --force --jobs 1` does (same library call);
 the functions it calls are wrapped, so each stage is timed where it happens. WeasyPrint's own time is
 stylesheet parsing (`CSS()`), layout (`HTML.render`) and PDF writing (`Document.write_pdf`), minus what our code does inside them (image
-preparation called by the URL fetcher, the print finisher called by write_pdf).
+preparation called by the URL fetcher); finishing (`profiles.finished`) runs after WeasyPrint and is timed apart.
 """
 
 from __future__ import annotations
@@ -71,22 +71,7 @@ def main() -> None:
     timed(pipeline, "setup", "CSS: theme sheets, colours to CMYK, fonts list")
     timed(pipeline, "font_families", "CSS: theme sheets, colours to CMYK, fonts list")
     timed(profiles, "prepare_image", "images: prepare (resize, CMYK, cache)", inner=True)
-    original_finisher = profiles.print_finisher
-
-    def print_finisher(icc):
-        finish = original_finisher(icc)
-
-        def timed_finish(*args):
-            mark = time.perf_counter()
-            try:
-                return finish(*args)
-            finally:
-                spent = time.perf_counter() - mark
-                TIMES["print finisher (crop marks, CMYK gradients)"] += spent
-                TIMES["_inside_weasyprint"] += spent
-        return timed_finish
-
-    profiles.print_finisher = print_finisher
+    timed(pipeline, "finished", "finishing (print: CMYK gradients, overprint, marks; web: tags)")
     timed(weasyprint.CSS, "__init__", "_weasyprint_css")
     timed(weasyprint.HTML, "render", "_weasyprint_render")
     timed(weasyprint.document.Document, "write_pdf", "_weasyprint_write_pdf")
@@ -104,8 +89,7 @@ def main() -> None:
     weasy = (TIMES.pop("_weasyprint_css") + TIMES.pop("_weasyprint_render") + TIMES.pop("_weasyprint_write_pdf")
              - TIMES.pop("_inside_weasyprint", 0.0))
     render_pdf = TIMES.pop("_render_pdf")
-    inner = TIMES.get("images: prepare (resize, CMYK, cache)", 0.0) + TIMES.get(
-        "print finisher (crop marks, CMYK gradients)", 0.0)
+    inner = TIMES.get("images: prepare (resize, CMYK, cache)", 0.0)
     # What render_pdf does around WeasyPrint: font configuration, sandboxed fetcher, warnings, font check.
     TIMES["render_pdf around WeasyPrint (fetcher set-up, warnings, font check)"] = max(0.0, render_pdf - weasy - inner)
     accounted = sum(value for key, value in TIMES.items() if not key.startswith("import"))

@@ -45,9 +45,9 @@ def test_images_are_ink_limited_with_the_same_intent_as_flat_colours():
     import numpy
 
     picture = Image.new("RGB", (4, 1))
-    picture.putdata([(0x10, 0x20, 0x60), (0x30, 0x05, 0x10), (0x0B, 0x4F, 0x6C), (255, 255, 255)])
+    picture.putdata([(0, 0, 0), (1, 1, 1), (0x0B, 0x4F, 0x6C), (255, 255, 255)])  # black: 320 % through the ICC
     inks = numpy.asarray(colour.image(picture, None, FOGRA39), dtype=float) / 255
-    assert inks.sum(axis=2).max() <= 3.0 + 0.02
+    assert 2.9 < inks.sum(axis=2).max() <= 3.0 + 0.01
     flat = numpy.array(FOGRA39.inks((0x0B, 0x4F, 0x6C)))
     assert numpy.abs(inks[0, 2] - flat).max() < 0.02, "a brand colour prints alike in a photo and a flat area"
 
