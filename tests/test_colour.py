@@ -101,3 +101,18 @@ def test_gradient_stops_are_converted_after_layout_through_the_policy():
         first = [float(value) for value in parts[0].C0]
         assert first == pytest.approx(FOGRA39.inks((11, 79, 108)), abs=0.002), "the dark teal of the cover sky"
         assert [float(value) for value in parts[-1].C1] == [0, 0, 0, 0], "white is no ink"
+
+
+def test_rgb_left_by_layout_is_converted_through_the_policy():
+    """An SVG path without a fill is painted black by default: WeasyPrint writes that as RGB."""
+    pdf = pikepdf.new()
+    page = pdf.add_blank_page(page_size=(100, 100))
+    page.Contents = pdf.make_stream(b"0 0 0 rg 0.043 0.31 0.424 RG 0 0 10 10 re B")
+    out = io.BytesIO()
+    pdf.save(out)
+    with pikepdf.open(io.BytesIO(finish_print(out.getvalue(), FOGRA39))) as finished:
+        operations = {str(item.operator): [float(value) for value in item.operands]
+                      for item in pikepdf.parse_content_stream(finished.pages[0])}
+    assert "rg" not in operations and "RG" not in operations
+    assert operations["k"] == [0, 0, 0, 1]
+    assert operations["K"] == pytest.approx(FOGRA39.inks((11, 79, 108)), abs=0.002)

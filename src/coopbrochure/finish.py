@@ -47,7 +47,7 @@ def finish_print(data: bytes, condition: PrintCondition) -> bytes:
                 group = obj.get("/Group")
                 if isinstance(group, pikepdf.Dictionary) and _rgb_space(group.get("/CS")):
                     group.CS = pikepdf.Name.DeviceCMYK
-        walker = _Walker(pdf)
+        walker = _Walker(pdf, condition)
         for page in pdf.pages:
             if "/Annots" in page.obj:
                 kept = [annotation for annotation in page.obj.Annots if annotation.get("/Subtype") != "/Link"]
@@ -208,8 +208,8 @@ def _cmyk_function(function, condition: PrintCondition, pieces: int):
 class _Walker:
     """Walks page, form and pattern content with the scale in force; rewrites each stream once."""
 
-    def __init__(self, pdf):
-        self.pdf = pdf
+    def __init__(self, pdf, condition: PrintCondition | None = None):
+        self.pdf, self.condition = pdf, condition
         self.scales: dict = {}  # stream objgen -> smallest scale it is drawn at
         self.streams: dict = {}  # objgen -> (stream, resources)
         self.pattern_uses: dict = {}  # pattern objgen -> True while every use fits one tile
@@ -272,7 +272,7 @@ class _Walker:
     def rewrite(self) -> None:
         """Each stream once, at the smallest scale it is drawn at; one-tile patterns get a wider step."""
         for key, (stream, resources) in self.streams.items():
-            _rewrite(self.pdf, stream, stream.get("/Resources", resources), self.scales[key])
+            _rewrite(self.pdf, stream, stream.get("/Resources", resources), self.scales[key], self.condition)
         for key, one_tile in self.pattern_uses.items():
             if one_tile:
                 pattern = self.pdf.get_object(key)
@@ -281,8 +281,9 @@ class _Walker:
                 pattern.XStep, pattern.YStep = 2 * (right - left) + 1, 2 * (top - bottom) + 1
 
 
-def _rewrite(pdf, stream, resources, scale: float) -> None:
-    """Overprint for 100 % K text, and strokes widened to MIN_STROKE_PT at `scale`."""
+def _rewrite(pdf, stream, resources, scale: float, condition: PrintCondition | None = None) -> None:
+    """Overprint for 100 % K text, strokes widened to MIN_STROKE_PT at `scale`, and what RGB colour setting
+    WeasyPrint writes where no stylesheet gave a colour (an SVG path's default black fill) in CMYK."""
     import pikepdf
 
     ctm, width, fill, overprint, stack, changed = IDENTITY, 1.0, None, False, [], False
@@ -301,6 +302,11 @@ def _rewrite(pdf, stream, resources, scale: float) -> None:
             out.append(instruction)
             continue
         operator, operands = str(instruction.operator), list(instruction.operands)
+        if operator in ("rg", "RG") and condition is not None and len(operands) == 3:
+            rgb = tuple(round(max(0.0, min(1.0, float(value))) * 255) for value in operands)
+            operator, operands = operator.replace("rg", "k").replace("RG", "K"), list(condition.inks(rgb))
+            instruction = pikepdf.ContentStreamInstruction(operands, pikepdf.Operator(operator))
+            changed = True
         if operator == "q":
             stack.append((ctm, width, fill, overprint))
         elif operator == "Q" and stack:
