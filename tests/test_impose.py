@@ -95,7 +95,10 @@ def test_bleed_and_marks(ten_pages, tmp_path):
     operations = ContentStream(page["/Contents"], None).operations
     operators = [operator for _, operator in operations]
     assert b"rg" not in operators and b"RG" not in operators and b"cs" not in operators
-    assert [[float(value) for value in operands] for operands, operator in operations if operator == b"K"] == [[1] * 4]
+    assert [operands for operands, operator in operations if operator == b"CS"] == [["/Registration"]]
+    assert [[float(value) for value in operands] for operands, operator in operations if operator == b"SCN"] == [[1]]
+    registration = page["/Resources"]["/ColorSpace"]["/Registration"]
+    assert [str(item) for item in registration[:3]] == ["/Separation", "/All", "/DeviceCMYK"], "marks on every plate"
     segments = [[float(value) / MM for value in operands]
                 for operands, operator in operations if operator in (b"m", b"l")]
     assert len(segments) == 2 * (8 + 2)  # a crop mark per trim edge at each outer corner, a fold mark top and bottom
