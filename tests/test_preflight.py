@@ -301,6 +301,8 @@ def test_total_ink_over_the_limit_is_an_error(tmp_path):
     report = preflight(path, "print")
     assert "a colour needs 315 % ink, over the 300 % limit" in messages(report, 1)
     assert preflight(path, "print", ink_limit=320).ok()
+    assert CliRunner().invoke(main, ["preflight", str(path)]).exit_code == 1
+    assert CliRunner().invoke(main, ["preflight", str(path), "--ink-limit", "320"]).exit_code == 0, "the shop's limit"
     path.write_bytes(_one_page(b"0.6 0.5 0.5 0.7 k 0 0 100 100 re f"))
     assert preflight(path, "print").ok()
 

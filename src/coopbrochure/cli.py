@@ -156,19 +156,22 @@ def build(project_dir: Path, languages, formats, profiles, editions, booklet: bo
 @click.option("--booklet", is_flag=True, help="The PDF will be imposed as a booklet: its pages must come in fours.")
 @click.option("--max-size", "max_size_mb", type=click.FloatRange(min=0, min_open=True),
               help="Largest acceptable file size, in MB (default for web: 2).")
+@click.option("--ink-limit", type=click.FloatRange(min=100, max=400), default=None,
+              help="Total-ink limit of the print condition, in percent (default: 300, FOGRA39).")
 @STRICT
 def preflight(pdf_files: tuple[Path, ...], profile: str | None, booklet: bool, max_size_mb: float | None,
-              strict: bool) -> None:
+              ink_limit: float | None, strict: bool) -> None:
     """Check finished PDFs for the print shop or the newsletter, page by page.
 
-    Print: fonts embedded, images at 300 ppi at their placed size, no RGB colour, a CMYK output intent,
-    trim and bleed boxes. Web: fonts embedded, tags, language, title, bookmarks, alternative text, size.
+    Print: fonts embedded, images at 300 ppi at their placed size, no RGB colour, total ink within the
+    limit, no small text in a four-ink dark, a CMYK output intent, trim and bleed boxes. Web: fonts embedded, tags, language, title, bookmarks, alternative text, size.
     Exit 1 on an error (with --strict, on a warning too).
 
     \b
     Examples:
       coopbrochure preflight output/andes-2013-nl-a4-print.pdf
       coopbrochure preflight any.pdf --profile web --max-size 1.5
+      coopbrochure preflight shop.pdf --ink-limit 320
     """
     from .config import WebProfile
     from .preflight import preflight as check_pdf
@@ -178,7 +181,8 @@ def preflight(pdf_files: tuple[Path, ...], profile: str | None, booklet: bool, m
         chosen = profile or ("web" if path.stem.endswith("-web") else "print")
         target_mb = max_size_mb or (WebProfile().max_size_mb if chosen == "web" else None)
         max_bytes = round(target_mb * 1_000_000) if target_mb else None
-        report = check_pdf(path, chosen, booklet=booklet, max_bytes=max_bytes)
+        limits = {"ink_limit": ink_limit} if ink_limit else {}
+        report = check_pdf(path, chosen, booklet=booklet, max_bytes=max_bytes, **limits)
         click.echo(report.summary())
         for line in report.lines():
             click.echo(line, err=True)
