@@ -10,7 +10,8 @@ from pathlib import Path
 from . import colour
 from .colour import BUNDLED_CMYK_PROFILE, PrintCondition
 from .config import PAGE_SIZES_MM, Edition, Project
-from .finish import add_marks, finish_print, finish_web
+from .access import finish_web
+from .finish import add_marks, finish_print
 from .prepress import Target, prepare_image
 from .render import Prepare, Stylesheet
 
