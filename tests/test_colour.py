@@ -116,3 +116,25 @@ def test_rgb_left_by_layout_is_converted_through_the_policy():
     assert "rg" not in operations and "RG" not in operations
     assert operations["k"] == [0, 0, 0, 1]
     assert operations["K"] == pytest.approx(FOGRA39.inks((11, 79, 108)), abs=0.002)
+
+
+def test_output_intent_names_the_registered_condition_or_the_shops_profile(tmp_path):
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(100, 100))
+    profile = pdf.make_stream(b"unshared copy")
+    pdf.Root.OutputIntents = pikepdf.Array([pikepdf.Dictionary(
+        Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFX, OutputConditionIdentifier="Coopbrochure FOGRA39",
+        DestOutputProfile=profile)])
+    out = io.BytesIO()
+    pdf.save(out)
+    shipped = colour.BUNDLED_CMYK_PROFILE.read_bytes()
+    with pikepdf.open(io.BytesIO(finish_print(out.getvalue(), FOGRA39))) as finished:
+        [intent] = finished.Root.OutputIntents
+        assert (str(intent.OutputConditionIdentifier), str(intent.RegistryName)) == ("FOGRA39", "http://www.color.org")
+        assert intent.DestOutputProfile.read_bytes() == shipped and intent.DestOutputProfile.N == 4
+    shop = tmp_path / "shop.icc"
+    shop.write_bytes(shipped)
+    with pikepdf.open(io.BytesIO(finish_print(out.getvalue(), PrintCondition(shop, 320)))) as finished:
+        [intent] = finished.Root.OutputIntents
+        assert str(intent.OutputConditionIdentifier) == "Custom" and "/RegistryName" not in intent
+        assert str(intent.Info) and intent.DestOutputProfile.read_bytes() == shipped
