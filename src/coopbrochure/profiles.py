@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import colour
+from .access import finish_web
 from .colour import BUNDLED_CMYK_PROFILE, PrintCondition
 from .config import PAGE_SIZES_MM, Edition, Project
-from .access import finish_web
 from .finish import add_marks, finish_print
 from .prepress import Target, prepare_image
 from .render import Prepare, Stylesheet
