@@ -6,9 +6,12 @@ import re
 from dataclasses import dataclass, field, replace
 
 from . import pagecheck
+from .render import MAX_LAYOUTS
 
-MAX_LEVEL = 3  # the theme's densest variant: [data-fit="3"]
 MAX_NUDGE = 3  # the theme's last nudge of a paragraph's line breaking: .nudge-3
+DENSER = (1, 2, 3)  # the theme's denser variants, [data-fit="1"] to [data-fit="3"], in the order tried
+LOOSER_FIRST = (-1, -2, 2, 3)  # its looser ones first ([data-fit="-1"], "-2"), for a last page that is part full
+LOOSEN_FROM = 0.2  # a last page filled this much is filled further (looser variant) rather than pulled back
 
 
 @dataclass
@@ -27,39 +30,73 @@ class Fitter:
     nudges: dict[str, int] = field(default_factory=dict)  # paragraph (data-p) -> its nudge (.nudge-N)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     layouts: int = 0
+    tried: dict[str, dict[int, int]] = field(default_factory=dict)  # section -> variant -> its findings
+    final: bool = False
+    orders: dict[str, tuple[int, ...]] = field(default_factory=dict)  # section -> the variants it tries, in order
 
     def review(self, document) -> str | None:
-        """Inspect a laid-out document; the HTML with denser variants where needed, or None to keep it."""
+        """Inspect a laid-out document: the HTML to lay out next, or None to write this one.
+
+        Sections start on pages of their own, so each is fitted on its own: the variants tried are kept
+        with their findings, and the last layout takes, for each section, the variant that did best.
+        """
         self.layouts += 1
         self.inspection = inspection = pagecheck.inspect(document, factsheet=self.factsheet)
         inspection.findings += measure_text_over_art(document, inspection.over_art)
+        counts: dict[str, int] = {}
+        for finding in inspection.findings:
+            counts[finding.section] = counts.get(finding.section, 0) + 1
+        for section in inspection.section_pages:
+            self.tried.setdefault(section, {})[self.levels.get(section, 0)] = counts.get(section, 0)
+        if self.final:
+            return None
+        if self.layouts < MAX_LAYOUTS - 1 and (revised := self._revised(inspection)) is not None:
+            return revised
+        best = {section: min(tried, key=lambda level: (tried[level], abs(level)))
+                for section, tried in self.tried.items()}
+        best = {section: level for section, level in best.items() if level}
+        if best == {section: level for section, level in self.levels.items() if level}:
+            return None
+        self.levels, self.final = best, True
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims)
+
+    def _revised(self, inspection: pagecheck.Inspection) -> str | None:
         # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
         scrim = {finding.section for finding in inspection.findings
                  if finding.kind == "contrast" and finding.over_art and finding.section} - self.scrims
-        denser = {section for section in self._overlong(inspection)
-                  if section in inspection.fittable and self.levels.get(section, 0) < MAX_LEVEL}
+        targets = {section: level for section, level in self._next_levels(inspection).items()
+                   if section in inspection.fittable}
         # WeasyPrint's line breaking may strand a word on a line of its own: nudge that paragraph (no automatic
         # hyphenation, then a tracking 1 % tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
                  and finding.paragraph and self.nudges.get(finding.paragraph, 0) < MAX_NUDGE}
-        if not denser and not nudge and not scrim:
+        if not targets and not nudge and not scrim:
             return None
-        for section in denser:
-            self.levels[section] = self.levels.get(section, 0) + 1
+        self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
         self.scrims |= scrim
         return apply_levels(self.html, self.levels, self.nudges, self.scrims)
 
-    @staticmethod
-    def _overlong(inspection: pagecheck.Inspection) -> set[str]:
-        """Sections that spill a few lines onto a last page of their own, leave a hole, or run over two pages."""
-        found = set()
+    def _next_levels(self, inspection: pagecheck.Inspection) -> dict[str, int]:
+        """The variant to try next for each section that does not fit, in the order its first finding says.
+
+        A section that leaves a hole, runs over its pages or spills a few lines onto a last page of its own
+        goes denser (1, 2, 3); one that spills a good part of a page first goes looser (-1, -2), so that its
+        last page fills, then denser.
+        """
+        found: dict[str, int] = {}
         for finding in inspection.findings:
             pages = inspection.section_pages.get(finding.section, [])
             spill = finding.kind == "page-fill" and len(pages) > 1 and finding.page == pages[-1]
-            if finding.section and (spill or finding.kind in ("page-count", "hole")):
-                found.add(finding.section)
+            if not finding.section or finding.section in found or not (
+                    spill or finding.kind in ("page-count", "hole")):
+                continue
+            order = self.orders.setdefault(finding.section, LOOSER_FIRST if spill and finding.fill >= LOOSEN_FROM
+                                           else DENSER)
+            untried = [level for level in order if level not in self.tried.get(finding.section, {})]
+            if untried:
+                found[finding.section] = untried[0]
         return found
 
 
@@ -82,7 +119,7 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
     for section in {*levels, *scrims}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
-        html = re.sub(re.escape(marker) + r'(?: data-fit="\d")?(?: data-scrim)?',
+        html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?',
                       marker + level + (" data-scrim" if section in scrims else ""), html, count=1)
     for paragraph, nudge in (nudges or {}).items():
         marker = f'data-p="{paragraph}"'

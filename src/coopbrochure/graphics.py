@@ -23,6 +23,7 @@ DEFAULT_PALETTE = {
     "map-ink": "#1d2730", "map-accent": "#0b4f6c",
 }
 EVENT_ORDER = {"agreement": 0, "programme": 1, "end": 2}
+COMPACT_MAP = 0.7  # the compact locator map's height, as a share of the map's: for the denser layout variants
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class Graphic:
 
     svg: Markup
     table: Markup | None = None
+    compact: Markup | None = None  # a lower drawing of the same, for the denser layout variants (fitting.py)
 
 
 class Graphics:
@@ -84,10 +86,15 @@ class Graphics:
         if places:
             desc += " " + self.t["map_marked"].format(places=self._list([place.name for place in places]))
         width, height = self.layout.map
-        return Graphic(Markup(maps.locator_map(
-            country.iso, places=places, names=self.names(country), palette=self.map,
-            title=_alt(self.t["locator_title"].format(country=name), desc), desc=desc, width_mm=width,
-            height_mm=height, fonts=self.font)))
+
+        def draw(height_mm: float, ident: str = "") -> Markup:
+            return Markup(maps.locator_map(
+                country.iso, places=places, names=self.names(country), palette=self.map,
+                title=_alt(self.t["locator_title"].format(country=name), desc), desc=desc, width_mm=width,
+                height_mm=height_mm, fonts=self.font, ident=ident))
+
+        compact = draw(round(height * COMPACT_MAP, 1), f"map-{country.iso.lower()}-compact")
+        return Graphic(draw(height), compact=compact)
 
     def region(self, countries: list[Country]) -> Graphic | None:
         """The chapters' countries highlighted on their continent (one panel per group of neighbouring countries

@@ -414,10 +414,12 @@ def _drawn(prefix: str, focus: tuple[str, ...], places: tuple[Place, ...], names
 
 def locator_map(iso: str, *, places: list[Place], names: dict[str, str], palette: dict[str, str],
                 title: str, desc: str, width_mm: float = 80, height_mm: float = 95,
-                fonts: str = "Source Sans Pro") -> str:
-    """An SVG map of one country (alpha-2 `iso`) among its neighbours, with its places marked."""
-    return draw(f"map-{iso.lower()}", [iso.upper()], places, names, palette, title, desc, width_mm, height_mm, fonts,
-                margin=0.12)
+                fonts: str = "Source Sans Pro", ident: str = "") -> str:
+    """An SVG map of one country (alpha-2 `iso`) among its neighbours, with its places marked.
+
+    `ident` prefixes the SVG's element ids (default `map-<iso>`): two drawings of one map need two."""
+    return draw(ident or f"map-{iso.lower()}", [iso.upper()], places, names, palette, title, desc, width_mm,
+                height_mm, fonts, margin=0.12)
 
 
 def region_map(highlight: list[str], *, names: dict[str, str], palette: dict[str, str], title: str, desc: str,

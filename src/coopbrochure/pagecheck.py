@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 PT_PER_PX = 0.75          # CSS px to points
 MM_PER_PX = 25.4 / 96
@@ -28,6 +28,7 @@ class Finding:
     section: str = ""  # id of the page's section (what a denser layout variant applies to)
     paragraph: str = ""  # the paragraph's data-p name, for a stranded line (what fitting can set apart)
     over_art: bool = False  # a contrast measured over a picture (what a scrim can mend)
+    fill: float = 0.0  # for a near-empty page: how much of it is filled
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
@@ -87,12 +88,11 @@ def _advised(finding: Finding, walk: _PageWalk, section_pages: dict[str, list[in
         return finding
     pages = section_pages.get(finding.section, [])
     if len(pages) > 1 and finding.page == pages[-1]:
-        advice = (f"; about {_lines_over(walk)} lines spill over from the page before, even in the densest "
-                  "layout: cut that much from the text, or add a figure or a box to fill this page")
+        advice = (f"; about {_lines_over(walk)} lines spill over from the page before, in the densest and the "
+                  "loosest layout alike: cut that much from the text, or add a figure or a box to fill this page")
     else:
         advice = "; the section is short for a page of its own: add text, a figure or a box, or merge it with another"
-    return Finding(finding.kind, finding.page, finding.element, finding.source, finding.message + advice,
-                   finding.section, finding.paragraph, finding.over_art)
+    return replace(finding, message=finding.message + advice)
 
 
 def _lines_over(walk: _PageWalk) -> int:
@@ -115,6 +115,7 @@ class _PageWalk:
         self.sections: list[str] = []
         self.fittable: set[str] = set()
         self.title = ""
+        self.first_words = ""  # of the page's first paragraph: its name where no heading is on the page
         self.first_source = ""
         self.first_section = ""
         self.problems: list[Finding] = []
@@ -155,6 +156,8 @@ class _PageWalk:
                     self.first_section, self.first_source = where.section, where.source
             if not self.title and box.element_tag in ("h1", "h2") and not footnote:
                 self.title = _words(box)
+            if not self.first_words and not footnote and box.element_tag in ("p", "li", "td", "h3", "figcaption"):
+                self.first_words = _words(box)
         if isinstance(box, boxes.ReplacedBox):
             self._replaced(box, where)
         elif isinstance(box, boxes.LineBox):
@@ -279,11 +282,11 @@ class _PageWalk:
         continues = following is not None and following.checked and self._flow_continues(following)
         if fill < MIN_FILL:
             found.append(Finding(
-                "page-fill", self.number, self.title or self.first_section or "page", self.first_source,
-                f"the page is {fill:.0%} filled", self.first_section))
+                "page-fill", self.number, self.title or self.first_words or "page", self.first_source,
+                f"the page is {fill:.0%} filled", self.first_section, fill=fill))
         elif continues and self.foot - self.bottom > self.height * MAX_HOLE:
             found.append(Finding(
-                "hole", self.number, self.title or where.label or "page", self.first_source,
+                "hole", self.number, self.title or self.first_words or "page", self.first_source,
                 f"the page ends {_mm(self.foot - self.bottom)} above its foot while the text goes on on the next "
                 "page: what follows (a figure, a table, a box) does not fit; give it size: small or place it "
                 "elsewhere", self.first_section))

@@ -76,11 +76,11 @@ def sandboxed_fetcher(allowed_roots: list[Path], allowed_hosts: list[str] = (), 
     return SandboxedFetcher(allowed_protocols=protocols, allow_redirects=False)
 
 
-MAX_LAYOUTS = 4  # the first layout and up to three denser variants
+MAX_LAYOUTS = 6  # the first layout, four variants tried, and the best of each section
 Stylesheet = Path | str | tuple[str, Path]  # a file, CSS text, or CSS text read from (and relative to) a file
 
 
-Review = Callable[[object], object]  # a laid-out document -> HTML to lay out instead, or the document to write
+Review = Callable[[object], "str | None"]  # a laid-out document -> the HTML to lay out instead, or None
 
 
 def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed_roots: list[Path],
@@ -122,8 +122,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
                     stylesheets=parsed, font_config=fonts, color_profiles=colour_profiles, cache=images,
                     **pdf_options)
                 revised = review(document) if review else None
-                if not isinstance(revised, str):  # None: write this layout; a Document: write that one
-                    document = revised or document
+                if revised is None:
                     break
                 html = revised
             pdf = document.write_pdf(finisher=finisher, **pdf_options)
