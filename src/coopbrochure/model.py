@@ -292,6 +292,12 @@ class Figure(Strict):
     credit: str | None = None
     alt: str | None = Field(None, description="What the image shows, for readers who cannot see it (required for "
                                               "web PDFs).")
+    size: Literal["column", "wide", "small"] = Field(
+        "column", description="column: the width of a text column; wide: across both columns; small: a column "
+                              "wide but at most 38 mm high, cropped (a figure that must fit a short gap).")
+    place: Literal["here", "top", "bottom"] = Field(
+        "here", description="here: where its [[figure:id]] marker stands; top: under the article's title; "
+                            "bottom: after its text (no marker needed).")
 
 
 class Quote(Strict):
