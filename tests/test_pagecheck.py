@@ -42,12 +42,18 @@ def _indent(text: str) -> str:
     return "".join(f"  {line}\n" for line in text.splitlines())
 
 
+FIXED_TYPE = (".columns p, .lead { margin: 0 !important; font-size: 9.6pt !important; line-height: 13.4pt !important; }"
+              ".article header { margin-bottom: 6mm !important; } .figure { display: none !important; }"
+              "[data-flow] { break-before: page !important; }")  # nor may the next section join the spill page
+
+
 def test_near_empty_page_is_found_with_its_file(tmp_path):
-    # two lines of text and a figure cannot fill an article's page
-    project = project_with(tmp_path, css=".figure { display: none; }", body="Een korte tekst.\n\n[[figure:kunst]]")
-    found = [finding for finding in findings(project, kind="page-fill") if finding.source == ARTICLE]
-    assert found and found[0].element == "Het eerste artikel" and found[0].page == 5
-    assert "short for a page of its own" in found[0].message
+    # a few lines more than a page, in type that no layout variant may change: they spill onto a page of their own
+    body = "[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 4
+    found = [finding for finding in findings(project_with(tmp_path, css=FIXED_TYPE, body=body), kind="page-fill")
+             if finding.source == ARTICLE]
+    assert found and found[0].page == 6
+    assert "lines spill over from the page before" in found[0].message
 
 
 def test_long_enough_article_fills_its_page(tmp_path):
@@ -108,14 +114,27 @@ def test_low_contrast_text_is_found(tmp_path):
     assert found and found[0].element == "Een inleiding." and "contrast 1." in found[0].message
 
 
-def test_text_over_a_light_image_is_measured_on_the_rendered_page(tmp_path):
-    # the cover title in white over a white picture: only the rendered page can tell
+def test_text_over_a_light_picture_gets_a_scrim_measured_on_the_rendered_page(tmp_path):
+    # the cover title in white over a white picture: only the drawn page can tell; fitting puts a dark scrim
+    # behind the cover's text, which then reads
     project = project_with(tmp_path, css=".cover-title h1 { color: white; }")
     (project / "data/images/art.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 297"><rect width="210" height="297" fill="#fafafa"/>'
         "</svg>", encoding="utf-8")
-    found = findings(project, kind="contrast")
-    assert any(finding.page == 1 and finding.element == "Een kleine publicatie" for finding in found)
+    [result] = check_layout(project, editions=("nl-a4-web",), jobs=1)
+    assert "cover" in result.scrims
+    assert not [finding for finding in result.layout if finding.kind == "contrast" and finding.page == 1]
+
+
+def test_text_over_a_picture_that_no_scrim_saves_is_found(tmp_path):
+    # dark type forced over a black picture: the scrim is dark too, so the measured contrast stays low
+    project = project_with(tmp_path, css=".masthead .series { color: #202020 !important; }")
+    (project / "data/images/art.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 297"><rect width="210" height="297" fill="#000"/>'
+        "</svg>", encoding="utf-8")
+    found = [finding for finding in findings(project, kind="contrast") if finding.page == 1]
+    assert [finding.element for finding in found] == ["Testreeks"] and found[0].source == "data/publication.yaml"
+    assert "even on a dark scrim" in found[0].message
 
 
 def test_fact_sheet_over_two_pages_is_found(tmp_path):
@@ -133,8 +152,8 @@ def test_check_layout_command_exits_1_with_located_findings(tmp_path, edition):
 
     from coopbrochure.cli import main
 
-    project = project_with(tmp_path, css=".figure { display: none; }", body="Een korte tekst.\n\n[[figure:kunst]]")
+    project = project_with(tmp_path, css=FIXED_TYPE, body="[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 4)
     outcome = CliRunner().invoke(main, ["check-layout", str(project), "--edition", edition, "--jobs", "1"])
     assert outcome.exit_code == 1
-    assert f"{ARTICLE}: page 5: page-fill: “Het eerste artikel”" in outcome.output
+    assert f"{ARTICLE}: page 6: page-fill: “" in outcome.output
     assert not (project / "output").exists()  # nothing written

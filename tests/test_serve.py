@@ -118,7 +118,7 @@ def test_pages_follow_the_data_and_a_failed_rebuild_keeps_the_last_good_pages(pr
 def test_the_error_text_is_escaped(preview, minimal):
     first = settled(preview, 0)
     edit(minimal / "data/publication.yaml", "  - landia", "  - '<script>alert(1)</script>'")
-    assert "no file data/countries/<script>" in settled(preview, first["builds"])["error"]
+    assert "'<script>alert(1)</script>' is not a country file name" in settled(preview, first["builds"])["error"]
     page = fetch(preview.url)[1].decode()
     banner = re.search(r'<section id="error".*?</section>', page, re.S)[0]
     assert "<script>" not in banner and "&lt;script&gt;" in banner

@@ -208,7 +208,8 @@ def test_html_in_a_sample_text_is_printed_literally(built_sample, outside):
     replace_in(article, "## Van gletsjer tot akker", f"Let op: {markup}\n\n## Van gletsjer tot akker")
     result = CliRunner().invoke(main, ["build", str(built_sample), "--edition", "nl-a4-web", "--strict"])
     assert result.exit_code == 0, result.output
-    text = "".join(" ".join(page_texts(built_sample / "output/andes-2013-nl-a4-web.pdf")).split())
+    # pdfium marks a word hyphenated at a line end with U+FFFE: the reader sees the word whole
+    text = "".join(" ".join(page_texts(built_sample / "output/andes-2013-nl-a4-web.pdf")).split()).replace("\ufffe", "")
     straight = text.translate(str.maketrans("‘’“”", "\"\"\"\""))
     assert "<script>alert(1)</script>" in text and f'<imgsrc="file://{folder}/secret.svg">' in straight
     assert word not in text

@@ -345,5 +345,6 @@ def check_layout(project_dir: Path, languages, formats, profiles, editions, jobs
 
 def _layout_summary(edition) -> str:
     """The page-quality check of one edition in a line: its findings and the denser variants it took."""
-    fitted = ", ".join(f"{section} (variant {level})" for section, level in sorted(edition.variants.items()))
+    fitted = ", ".join([*(f"{section} (variant {level})" for section, level in sorted(edition.variants.items())),
+                        *(f"{section} (scrim)" for section in edition.scrims)])
     return _count(len(edition.layout), "finding") + (f"; fitted {fitted}" if fitted else "")

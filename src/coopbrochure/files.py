@@ -91,7 +91,7 @@ def check_image(path: Path, max_pixels: int, content=None) -> str | None:
         if content is not None:
             content.seek(0)
         with Image.open(source) as image:
-            image.load()  # decodes every pixel: a truncated JPEG fails here, not as grey in the PDF
+            _load_whole(image)  # decodes every pixel: a truncated JPEG fails here, not as grey in the PDF
     except UnidentifiedImageError:
         return f"'{path.name}' is not a readable image; export it again as {claimed}"
     except Image.DecompressionBombError:
@@ -186,3 +186,15 @@ def read_inside(path: Path, root: Path) -> bytes:
         raise Unreadable(f"cannot be read ({error.strerror}); make it a readable file") from None
     finally:
         os.close(descriptor)
+
+
+def _load_whole(image) -> None:
+    """Decode every pixel, refusing a truncated file even where WeasyPrint (imported in this process) told
+    Pillow to accept truncated images (ImageFile.LOAD_TRUNCATED_IMAGES)."""
+    from PIL import ImageFile
+
+    accepting, ImageFile.LOAD_TRUNCATED_IMAGES = ImageFile.LOAD_TRUNCATED_IMAGES, False
+    try:
+        image.load()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = accepting

@@ -29,6 +29,7 @@ class Fitter:
     inspection: pagecheck.Inspection | None = None
     nudges: dict[str, int] = field(default_factory=dict)  # paragraph (data-p) -> its nudge (.nudge-N)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
+    joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
     layouts: int = 0
     tried: dict[str, dict[int, int]] = field(default_factory=dict)  # section -> variant -> its findings
     final: bool = False
@@ -44,8 +45,8 @@ class Fitter:
         self.inspection = inspection = pagecheck.inspect(document, factsheet=self.factsheet)
         inspection.findings += measure_text_over_art(document, inspection.over_art)
         counts: dict[str, int] = {}
-        for finding in inspection.findings:
-            counts[finding.section] = counts.get(finding.section, 0) + 1
+        for finding in inspection.findings:  # a fact sheet over or under two pages weighs more than the rest
+            counts[finding.section] = counts.get(finding.section, 0) + (10 if finding.kind == "page-count" else 1)
         for section in inspection.section_pages:
             self.tried.setdefault(section, {})[self.levels.get(section, 0)] = counts.get(section, 0)
         if self.final:
@@ -58,7 +59,7 @@ class Fitter:
         if best == {section: level for section, level in self.levels.items() if level}:
             return None
         self.levels, self.final = best, True
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims)
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined)
 
     def _revised(self, inspection: pagecheck.Inspection) -> str | None:
         # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
@@ -70,13 +71,18 @@ class Fitter:
         # hyphenation, then a tracking 1 % tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
                  and finding.paragraph and self.nudges.get(finding.paragraph, 0) < MAX_NUDGE}
-        if not targets and not nudge and not scrim:
+        # a short section that may follow on the page before (the contacts, the countries at a glance) does
+        join = {finding.section for finding in inspection.findings if finding.kind == "page-fill"
+                and finding.section in inspection.joinable
+                and len(inspection.section_pages.get(finding.section, [])) == 1} - self.joined
+        self.joined |= join
+        if not targets and not nudge and not scrim and not join:
             return None
         self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
         self.scrims |= scrim
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims)
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined)
 
     def _next_levels(self, inspection: pagecheck.Inspection) -> dict[str, int]:
         """The variant to try next for each section that does not fit, in the order its first finding says.
@@ -92,8 +98,9 @@ class Fitter:
             if not finding.section or finding.section in found or not (
                     spill or finding.kind in ("page-count", "hole")):
                 continue
-            order = self.orders.setdefault(finding.section, LOOSER_FIRST if spill and finding.fill >= LOOSEN_FROM
-                                           else DENSER)
+            short = finding.kind == "page-count" and finding.page < 2  # a fact sheet on one page: spread it
+            looser = short or (spill and finding.fill >= LOOSEN_FROM)
+            order = self.orders.setdefault(finding.section, LOOSER_FIRST if looser else DENSER)
             untried = [level for level in order if level not in self.tried.get(finding.section, {})]
             if untried:
                 found[finding.section] = untried[0]
@@ -113,14 +120,16 @@ def measure_text_over_art(document, texts: list[pagecheck.TextOverArt]) -> list[
 
 
 def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
-                 scrims: set[str] = frozenset()) -> str:
-    """Mark each section with its variant (`data-fit="N"` beside its `data-section`) or its scrim
-    (`data-scrim`), and each nudged paragraph with its nudge (`class="nudge-N"`)."""
-    for section in {*levels, *scrims}:
+                 scrims: set[str] = frozenset(), joined: set[str] = frozenset()) -> str:
+    """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
+    (`data-scrim`) or its joining the page before (`data-flow`), and each nudged paragraph with its nudge
+    (`class="nudge-N"`)."""
+    for section in {*levels, *scrims, *joined}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
-        html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?',
-                      marker + level + (" data-scrim" if section in scrims else ""), html, count=1)
+        html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?(?: data-flow)?',
+                      marker + level + (" data-scrim" if section in scrims else "")
+                      + (" data-flow" if section in joined else ""), html, count=1)
     for paragraph, nudge in (nudges or {}).items():
         marker = f'data-p="{paragraph}"'
         html = re.sub(re.escape(marker) + r'(?: class="nudge-\d")?>', f'{marker} class="nudge-{nudge}">', html)

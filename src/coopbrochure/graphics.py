@@ -23,7 +23,7 @@ DEFAULT_PALETTE = {
     "map-ink": "#1d2730", "map-accent": "#0b4f6c",
 }
 EVENT_ORDER = {"agreement": 0, "programme": 1, "end": 2}
-COMPACT_MAP = 0.7  # the compact locator map's height, as a share of the map's: for the denser layout variants
+COMPACT_MAP = 0.82  # the compact locator map's height, as a share of the map's: for the denser layout variants
 
 
 @dataclass(frozen=True)

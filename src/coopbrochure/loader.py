@@ -164,12 +164,12 @@ class _Loader:
             self.problems.append(Problem(Location(name), "", f"not UTF-8 text ({error.reason}); save the file as UTF-8"))
             return None
         if len(source) > MAX_TEXT_CHARACTERS:
-            self.problems.append(Problem(Location(name), "", f"{len(source):,} characters is more than the "
+            self.problems.append(Problem(Location(name, 1, 1), "", f"{len(source):,} characters is more than the "
                                                              f"{MAX_TEXT_CHARACTERS:,} a text may hold; split it"))
             return None
         paragraphs = len(_PARAGRAPH_BREAK.findall(source)) + 1
         if paragraphs > MAX_PARAGRAPHS:
-            self.problems.append(Problem(Location(name), "", f"{paragraphs:,} paragraphs is more than the "
+            self.problems.append(Problem(Location(name, 1, 1), "", f"{paragraphs:,} paragraphs is more than the "
                                                              f"{MAX_PARAGRAPHS:,} a text may hold; split it"))
             return None
         front, body, offset = split_front_matter(source)

@@ -56,6 +56,7 @@ class Inspection:
     over_art: list[TextOverArt] = field(default_factory=list)
     section_pages: dict[str, list[int]] = field(default_factory=dict)  # section id -> its pages
     fittable: set[str] = field(default_factory=set)  # sections that have denser variants (data-fits)
+    joinable: set[str] = field(default_factory=set)  # sections that may follow on the page before (data-joins)
 
 
 def inspect(document, *, factsheet: bool = False) -> Inspection:
@@ -66,6 +67,9 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
         for section in walk.sections:
             result.section_pages.setdefault(section, []).append(walk.number)
         result.fittable |= walk.fittable
+        result.joinable |= walk.joinable
+    if factsheet and len(pages) == 2:
+        pages[-1].checked_fill = False  # the back of a two-page sheet: the other side of the same leaf
     for index, walk in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
         result.findings += [_advised(finding, walk, result.section_pages) for finding in walk.findings(following)]
@@ -114,6 +118,7 @@ class _PageWalk:
         self.bottom = self.top  # where the flowed content ends
         self.sections: list[str] = []
         self.fittable: set[str] = set()
+        self.joinable: set[str] = set()
         self.title = ""
         self.first_words = ""  # of the page's first paragraph: its name where no heading is on the page
         self.first_source = ""
@@ -125,6 +130,7 @@ class _PageWalk:
         self.elements: set[int] = set()  # ids of the elements with a box on this page
         self.checked = self.page_type.name not in UNCHECKED_PAGES and not self.page_type.blank
         self.first_boxes = _first_boxes(page_box)
+        self.checked_fill = self.checked
         for child in page_box.children:
             if isinstance(child, boxes.FootnoteAreaBox):
                 if child.children:
@@ -150,6 +156,8 @@ class _PageWalk:
             self.elements.add(id(element))
             if element.get("data-fits") is not None:
                 self.fittable.add(where.section)
+            if element.get("data-joins") is not None:
+                self.joinable.add(where.section)
             if where.section and where.section not in self.sections:
                 self.sections.append(where.section)
                 if not self.first_section:
@@ -280,7 +288,7 @@ class _PageWalk:
         where = _Where(self.first_source, self.first_section, self.title)
         fill = self.filled_px / self.height
         continues = following is not None and following.checked and self._flow_continues(following)
-        if fill < MIN_FILL:
+        if fill < MIN_FILL and self.checked_fill:
             found.append(Finding(
                 "page-fill", self.number, self.title or self.first_words or "page", self.first_source,
                 f"the page is {fill:.0%} filled", self.first_section, fill=fill))
@@ -511,8 +519,8 @@ def measure_over_art(pdf: bytes, texts: list[TextOverArt], resolution: float = 4
                     found.append(Finding(
                         "contrast", number, text.element, text.source,
                         f"text over the image has a contrast of {ratio:.1f}:1 where it is weakest (at least "
-                        f"{need:g}:1 needed), even on a dark scrim; choose another image or crop it elsewhere, "
-                        "or a scrim for it", text.section, over_art=True))
+                        f"{need:g}:1 needed), even on a dark scrim; choose another picture or crop, or give the "
+                        "text a colour that stands out in the project's CSS", text.section, over_art=True))
     finally:
         document.close()
     return _one_per_element(found)

@@ -40,6 +40,7 @@ class EditionResult:
     reports: list = field(default_factory=list)  # preflight.Report of the PDF and of its booklet
     layout: list = field(default_factory=list)  # pagecheck.Finding: what the page-quality check found
     variants: dict[str, int] = field(default_factory=dict)  # section -> the denser variant it needed to fit
+    scrims: list[str] = field(default_factory=list)  # sections whose text over a picture got a scrim
 
 
 @dataclass(frozen=True)
@@ -267,7 +268,8 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
     checked = [path for path in files if path.suffix == ".pdf" and (path == target or edition.profile == "print")]
     reports = [_preflight(project, edition, path, files[path]) for path in checked]
     result = EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings,
-                           rendered.notes_pages, list(files)[1:], blanks, reports, findings, dict(fitter.levels))
+                           rendered.notes_pages, list(files)[1:], blanks, reports, findings, dict(fitter.levels),
+                           sorted(fitter.scrims))
     return result, files
 
 

@@ -125,7 +125,14 @@ def _files(kind: str, lang: str, slug: str) -> dict[str, str]:
         f"colophon:\n  editorial_team:\n    - role: {_q(words['team'])}\n      name: Alex Example\n"
         f"  responsible_publisher:\n    name: Alex Example\n    address:\n      - Example Street 1\n"
         f"      - 1000 Brussels\n  reproduction: {_q(words['reproduction'])}\n"
-        f"contacts:\n  - name: {_q(words['contact'])}\n    email: info@example.org\n")
+        f"contacts:\n  - name: {_q(words['contact'])}\n    organisation: Example Organisation\n"
+        f"    address:\n      - Example Street 1\n      - 1000 Brussels\n    phone: +32 2 000 00 00\n"
+        f"    email: info@example.org\n    web: www.example.org\n"
+        f"  - name: Enabel\n    address:\n      - Rue Haute 147\n      - 1000 Brussels\n    web: www.enabel.be\n"
+        f"further_reading:\n  - title: Enabel\n    url: www.enabel.be\n"
+        f"  - title: Glo.be\n    url: www.glo.be\n"
+        f"  - title: OECD DAC\n    url: www.oecd.org/dac\n"
+        f"  - title: IATI\n    url: iatistandard.org\n")
     country = (
         f"iso: PE\ncapital: {_q(words['capital'])}\ncapital_location: {{lat: -12.05, lon: -77.04}}\n"
         f"intro: {_q(words['intro_country'])}\nincome_category: {_q(words['income'])}\ncooperation_since: 1965\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import sys
 from pathlib import Path
@@ -16,8 +17,12 @@ from .markup import inline, render
 ENTRY_TEMPLATE = "publication.html.j2"
 
 
+@functools.lru_cache(maxsize=8)
 def environment(project_templates: Path, theme_templates: Path, trusted: bool = False) -> jinja2.Environment:
     """Templates are looked up in the project first, then the theme; `!theme/NAME` always means the theme's.
+
+    One environment per folder pair and trust, kept for the process: its templates are compiled once and
+    compiled again only when their file changes (Jinja checks the file's time on each use).
 
     Templates are untrusted by default: they run in Jinja's immutable sandbox, with no access to Python
     internals (`__globals__`, `__class__`...) and no changing of the data; `trusted` (the command line's
