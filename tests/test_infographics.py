@@ -91,7 +91,7 @@ def test_every_chapter_shows_its_locator_map(edition):
 
 def test_every_chapter_shows_its_key_figures_and_timeline(edition):
     fmt, t = Formatter(edition.lang), labels(edition.lang)
-    plain = Graphics(fmt, edition.format, {}, web=False).plain
+    plain = Graphics(fmt, edition.format, {}).plain
     for iso in FILES:
         country, text = sample_country(iso, edition.lang), edition.chapter_text(iso)
         assert country.key_figures and t["key_figures"] in text
@@ -246,7 +246,7 @@ PRINT_PALETTE = {"chart-series-1": "device-cmyk(1 0.3 0 0.5)", "map-focus": "dev
 
 
 def test_graphics_take_the_palette_font_and_format():
-    graphics = Graphics(Formatter("fr"), "a5", PRINT_PALETTE, web=False)
+    graphics = Graphics(Formatter("fr"), "a5", PRINT_PALETTE)
     peru = sample_country("PE", "fr")
     portfolio = ElementTree.fromstring(graphics.portfolio(peru).svg)
     locator = ElementTree.fromstring(graphics.locator(peru).svg)
@@ -255,11 +255,11 @@ def test_graphics_take_the_palette_font_and_format():
     assert {"device-cmyk(1 0.3 0 0.5)"} <= {element.get("fill") for element in portfolio.iter()}
     assert locator.find(f".//{SVG}path[@id='map-pe-land-pe']").get("fill") == "device-cmyk(0 0.7 0.7 0.2)"
     assert {element.get("font-family") for element in portfolio.iter(f"{SVG}text")} == {"Test Sans"}
-    assert graphics.portfolio(peru).table is None, "print editions have no data table"
+    assert graphics.portfolio(peru).table is not None, "print and web editions alike carry the chart's data"
 
 
-def test_web_graphics_carry_a_data_table_of_the_chart():
-    table = ElementTree.fromstring(Graphics(Formatter("nl"), "a4", {}, web=True).portfolio(
+def test_graphics_carry_a_data_table_of_the_chart():
+    table = ElementTree.fromstring(Graphics(Formatter("nl"), "a4", {}).portfolio(
         sample_country("BO", "nl")).table)
     rows = [["".join(cell.itertext()) for cell in row] for row in table.iter("tr")]
     assert rows == [["Gouvernementeel", "€\u00a08\u00a0miljoen (57%)"],
@@ -267,7 +267,7 @@ def test_web_graphics_carry_a_data_table_of_the_chart():
 
 
 def test_a_country_without_map_data_or_portfolio_gets_no_such_graphic():
-    graphics = Graphics(Formatter("en"), "a4", {}, web=True)
+    graphics = Graphics(Formatter("en"), "a4", {})
     ecuador = sample_country("EC", "en")
     assert graphics.portfolio(ecuador) is None
     assert graphics.locator(ecuador.model_copy(update={"iso": "TV", "capital_location": None})) is None  # Tuvalu
@@ -282,7 +282,7 @@ def test_timeline_milestones_keep_programme_periods_in_year_order():
 
 
 def test_the_region_map_highlights_the_chapters_countries_in_the_language():
-    svg = ElementTree.fromstring(Graphics(Formatter("fr"), "a4", {}, web=False).region(
+    svg = ElementTree.fromstring(Graphics(Formatter("fr"), "a4", {}).region(
         [sample_country(iso, "fr") for iso in FILES]).svg)
     focus = {element.text for element in svg.iter(f"{SVG}text") if "focus" in element.get("class")}
     assert focus == {"Pérou", "Bolivie", "Équateur"}

@@ -543,7 +543,7 @@ def test_the_region_map_names_every_chapter_country_by_its_chapter_name():
     def country(iso: str, name: str) -> Country:
         return Country(iso=iso, name=name, capital="X", intro="x", income_category="x", cooperation_since=1970,
                        non_governmental="x")
-    svg = Graphics(Formatter("nl"), "a4", {}, web=False).region([country("CD", "DR Congo"), country("RW", "Rwanda"),
+    svg = Graphics(Formatter("nl"), "a4", {}).region([country("CD", "DR Congo"), country("RW", "Rwanda"),
                                                                  country("BI", "Burundi")]).svg
     focus = {t.text for t in parse(str(svg)).iter(f"{SVG}text") if "focus" in t.get("class")}
     assert focus == {"DR Congo", "Rwanda", "Burundi"}

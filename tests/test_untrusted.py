@@ -347,7 +347,7 @@ def test_a_text_that_is_too_long_is_refused_quickly(minimal, paragraph, count, s
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert time.perf_counter() - started < 10
     assert result.exit_code == 1
-    assert result.stderr.startswith("data/editorial.md: ") and said in result.stderr
+    assert result.stderr.startswith("data/editorial.md:1:1: ") and said in result.stderr
     assert "a text may hold; split it" in result.stderr
 
 

@@ -53,7 +53,7 @@ def edition_context(dataset: Dataset, edition: Edition, *, fallback: str, langua
     lang, fmt = edition.lang, context["fmt"]
     text = functools.partial(_render_text, lang=lang, allow_html=allow_html)
     countries = [_named(localize(country, lang, fallback), fmt) for country in dataset.countries]
-    graphics = Graphics(fmt, edition.format, palette or {}, web=edition.profile == "web")
+    graphics = Graphics(fmt, edition.format, palette or {})
     return context | {
         "palette": palette or {},
         "editorial": text(dataset.editorial[lang], ident="editorial"),
@@ -72,7 +72,7 @@ def factsheet_context(dataset: Dataset, edition: Edition, *, fallback: str, lang
     index, country = next((index, country) for index, country in enumerate(dataset.countries)
                           if country.iso.lower() == edition.country)
     country = _named(localize(country, edition.lang, fallback), context["fmt"])
-    graphics = Graphics(context["fmt"], "factsheet", palette or {}, web=edition.profile == "web")
+    graphics = Graphics(context["fmt"], "factsheet", palette or {})
     chapter = _chapter(country, edition.lang, allow_html, graphics, _country_file(dataset, index))
     contacts = [contact for contact in context["pub"].contacts if _serves(contact, country)]
     return context | {"chapter": chapter, "contacts": contacts or context["pub"].contacts}

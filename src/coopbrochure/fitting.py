@@ -1,8 +1,9 @@
-"""Copyfitting: a section whose last page would be nearly empty is laid out again in a denser variant."""
+"""Fitting: each section laid out again, denser or looser, until its pages look designed (what the page check measures)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from . import pagecheck
@@ -33,6 +34,8 @@ class Fitter:
     layouts: int = 0
     tried: dict[str, dict[int, int]] = field(default_factory=dict)  # section -> variant -> its findings
     final: bool = False
+    write_options: dict = field(default_factory=dict)  # the profile's PDF options: pages measured as they print
+    finish: Callable[[bytes], bytes] | None = None  # and its finishing (print: CMYK shadings)
     orders: dict[str, tuple[int, ...]] = field(default_factory=dict)  # section -> the variants it tries, in order
 
     def review(self, document) -> str | None:
@@ -43,7 +46,7 @@ class Fitter:
         """
         self.layouts += 1
         self.inspection = inspection = pagecheck.inspect(document, factsheet=self.factsheet)
-        inspection.findings += measure_text_over_art(document, inspection.over_art)
+        inspection.findings += measure_text_over_art(document, inspection.over_art, self.write_options, self.finish)
         counts: dict[str, int] = {}
         for finding in inspection.findings:  # a fact sheet over or under two pages weighs more than the rest
             counts[finding.section] = counts.get(finding.section, 0) + (10 if finding.kind == "page-count" else 1)
@@ -107,12 +110,15 @@ class Fitter:
         return found
 
 
-def measure_text_over_art(document, texts: list[pagecheck.TextOverArt]) -> list[pagecheck.Finding]:
-    """Contrast of text over pictures, on the pages that have any, written alone as a small PDF and drawn."""
+def measure_text_over_art(document, texts: list[pagecheck.TextOverArt], write_options: dict | None = None,
+                          finish: Callable[[bytes], bytes] | None = None) -> list[pagecheck.Finding]:
+    """Contrast of text over pictures, on the pages that have any, written alone as a small PDF (with the
+    profile's options and finishing, as they will print) and drawn."""
     if not texts:
         return []
     numbers = sorted({text.page for text in texts})
-    pdf = document.copy([document.pages[number - 1] for number in numbers]).write_pdf()
+    pdf = document.copy([document.pages[number - 1] for number in numbers]).write_pdf(**(write_options or {}))
+    pdf = finish(pdf) if finish else pdf
     renumbered = {number: index for index, number in enumerate(numbers, start=1)}
     original = {index: number for number, index in renumbered.items()}
     found = pagecheck.measure_over_art(pdf, [replace(text, page=renumbered[text.page]) for text in texts])

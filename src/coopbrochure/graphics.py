@@ -53,9 +53,9 @@ class Graphic:
 class Graphics:
     """Draws the graphics of one edition: its language, the theme's palette, its page format and profile."""
 
-    def __init__(self, fmt: Formatter, layout: str | Layout, palette: dict[str, str], web: bool):
+    def __init__(self, fmt: Formatter, layout: str | Layout, palette: dict[str, str]):
         """`layout` is a page format of LAYOUTS ("a4", "a5") or a Layout of a document's own."""
-        self.fmt, self.t, self.web = fmt, labels(fmt.lang), web
+        self.fmt, self.t = fmt, labels(fmt.lang)
         self.layout = LAYOUTS[layout] if isinstance(layout, str) else layout
         paints = {**DEFAULT_PALETTE, **palette}
         self.chart = {key[6:]: value for key, value in paints.items() if key.startswith("chart-")}
@@ -149,8 +149,8 @@ class Graphics:
         """The width beside the locator map, or the whole text width for a country without one."""
         return self.layout.side if country.iso in maps.countries() else self.layout.full
 
-    def _table(self, rows: list[tuple[str, str]], caption: str, ident: str) -> Markup | None:
-        return Markup(charts.data_table(rows, caption, ident)) if self.web else None
+    def _table(self, rows: list[tuple[str, str]], caption: str, ident: str) -> Markup:
+        return Markup(charts.data_table(rows, caption, ident))
 
     def _list(self, items: list[str]) -> str:
         return format_list(items, locale=LOCALES[self.fmt.lang])

@@ -241,7 +241,8 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
         write_atomically(target.with_suffix(".html"), document.encode("utf-8"))
     sheets = stylesheets(project, edition.format, edition.kind)
     profile = setup(project, edition, sheets)
-    fitter = Fitter(document, factsheet=edition.kind == "factsheet")
+    fitter = Fitter(document, factsheet=edition.kind == "factsheet", write_options=profile.pdf_options,
+                    finish=profile.finish)
     rendered = render_pdf(document, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],
                           [project.root, project.theme_dir, *profile.roots], project.settings.allowed_hosts,
                           font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
