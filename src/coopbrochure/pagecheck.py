@@ -153,6 +153,8 @@ class _PageWalk:
             where = where.entering(element)
             if (painted := _rgb(box.style["background_color"])) is not None:
                 where = where.painted(painted)
+            if box.style["transform"]:  # painted elsewhere than its box says: measure against its own colours
+                where = replace(where, transformed=True)
             self.elements.add(id(element))
             if element.get("data-fits") is not None:
                 self.fittable.add(where.section)
@@ -218,7 +220,8 @@ class _PageWalk:
             return
         colour = _rgb(text.style["color"]) if re.search(r"\w", text.text) else None  # not a bullet or a rule
         large = size_pt >= 18 or (size_pt >= 14 and text.style["font_weight"] >= 700)
-        if colour is not None and any(_overlaps((x, y, width, height), art) for art in self.art):
+        if colour is not None and not where.transformed and any(_overlaps((x, y, width, height), art)
+                                                                for art in self.art):
             self.over_art.append(TextOverArt(self.number, (x, y, width, height), colour, large,
                                              _text_words(text.text), where.source, where.section))
         elif colour is not None and where.background is not None:
@@ -337,14 +340,14 @@ class _Where:
     section: str
     label: str
     background: tuple[float, float, float] | None = (1.0, 1.0, 1.0)
+    transformed: bool = False  # inside a CSS transform: the box is painted elsewhere than it was laid out
 
     def entering(self, element) -> _Where:
-        source = element.get("data-source") or self.source
-        section = element.get("data-section") or self.section
-        return _Where(source, section, self.label, self.background)
+        return replace(self, source=element.get("data-source") or self.source,
+                       section=element.get("data-section") or self.section)
 
     def painted(self, colour) -> _Where:
-        return _Where(self.source, self.section, self.label, colour)
+        return replace(self, background=colour)
 
 
 FORCED_BREAKS = ("page", "left", "right", "recto", "verso")

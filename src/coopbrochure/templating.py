@@ -17,17 +17,24 @@ from .markup import inline, render
 ENTRY_TEMPLATE = "publication.html.j2"
 
 
-@functools.lru_cache(maxsize=8)
 def environment(project_templates: Path, theme_templates: Path, trusted: bool = False) -> jinja2.Environment:
     """Templates are looked up in the project first, then the theme; `!theme/NAME` always means the theme's.
 
-    One environment per folder pair and trust, kept for the process: its templates are compiled once and
-    compiled again only when their file changes (Jinja checks the file's time on each use).
+    An environment is kept for the process while the project's templates are the same files (names and
+    times): its templates are compiled once, and again only when one changes (Jinja checks each file's time
+    on use); a template added to or removed from the project gives a new environment.
 
     Templates are untrusted by default: they run in Jinja's immutable sandbox, with no access to Python
     internals (`__globals__`, `__class__`...) and no changing of the data; `trusted` (the command line's
     --trust-templates) runs them as the plain Python code they can be.
     """
+    listing = (tuple(sorted((path.name, path.stat().st_mtime_ns) for path in project_templates.iterdir()))
+               if project_templates.is_dir() else None)
+    return _environment(project_templates, theme_templates, trusted, listing)
+
+
+@functools.lru_cache(maxsize=8)
+def _environment(project_templates: Path, theme_templates: Path, trusted: bool, listing) -> jinja2.Environment:
     theme = _ConfinedLoader(theme_templates)
     search = [_ConfinedLoader(project_templates), theme] if project_templates.is_dir() else [theme]
     loader = jinja2.ChoiceLoader([jinja2.PrefixLoader({"!theme": theme}, delimiter="/"), *search])
