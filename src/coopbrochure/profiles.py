@@ -62,7 +62,8 @@ def setup(project: Project, edition: Edition, sheets: list[Path]) -> Setup:
         bleed = settings.bleed_mm
         target = Target("print", (width + 2 * bleed, height + 2 * bleed), PRINT_PPI, condition, quality=92)
         prepared = [(colour.stylesheet(sheet.read_text(encoding="utf-8"), condition), sheet) for sheet in sheets]
-        page = condition.css_colour_profile() + f"@page {{ bleed: {bleed:g}mm }}\n:root {{ --bleed: {bleed:g}mm }}"
+        page = (condition.css_colour_profile() + f"@page {{ bleed: {bleed:g}mm }}\n"
+                f":root {{ --bleed: {bleed:g}mm; --art-bleed: {bleed:g}mm }}")
         return Setup([*prepared, page], _preparer(target, image_cache(project)),
                      {"pdf_variant": f"pdf/{settings.pdfx}", "dpi": PRINT_MAX_PPI, "jpeg_quality": 92},
                      [condition.icc.parent], functools.partial(finish_print, condition=condition),
@@ -71,7 +72,9 @@ def setup(project: Project, edition: Edition, sheets: list[Path]) -> Setup:
     target = Target("web", (width, height), settings.image_ppi, quality=settings.jpeg_quality)
     options = {"pdf_variant": "pdf/ua-1", "dpi": settings.image_ppi, "jpeg_quality": settings.jpeg_quality,
                "optimize_images": True}
-    return Setup(list(sheets), _preparer(target, image_cache(project)), options, finish=finish_web)
+    # cover art cropped as in print: laid out over the page and the print bleed (see main.css .cover-art)
+    art = f":root {{ --art-bleed: {project.settings.print.bleed_mm:g}mm }}"
+    return Setup([*sheets, art], _preparer(target, image_cache(project)), options, finish=finish_web)
 
 
 def _preparer(target: Target, cache_dir: Path) -> Prepare:
