@@ -351,8 +351,25 @@ def _image_ink(image) -> float | None:
 
 def _transparency(reader: PdfReader) -> bool:
     """Whether any page, form or pattern uses transparency: alpha, soft masks, blend modes, transparency groups."""
+    def children(node):
+        if isinstance(node, dict):
+            return [value for key, value in node.items() if key not in ("/Parent", "/P", "/StructParents")]
+        return node if isinstance(node, list) else []
+
+    for node in _objects([page.get_object() for page in reader.pages], children):
+        if isinstance(node, dict):
+            alpha = [node.get(key) for key in ("/CA", "/ca") if node.get(key) is not None]
+            if (any(float(value) < 1 for value in alpha) or node.get("/SMask") not in (None, "/None")
+                    or node.get("/BM") not in (None, "/Normal", "/Compatible")
+                    or _get(node, "/Group", "/S") == "/Transparency"):
+                return True
+    return False
+
+
+def _objects(roots: list, children):
+    """Every object reachable from `roots` through `children(object)`, each indirect object once, resolved."""
     seen: set = set()
-    stack = [page.get_object() for page in reader.pages]
+    stack = list(roots)
     while stack:
         node = stack.pop()
         if isinstance(node, IndirectObject):
@@ -360,16 +377,8 @@ def _transparency(reader: PdfReader) -> bool:
                 continue
             seen.add(node.idnum)
             node = node.get_object()
-        if isinstance(node, dict):
-            alpha = [node.get(key) for key in ("/CA", "/ca") if node.get(key) is not None]
-            if (any(float(value) < 1 for value in alpha) or node.get("/SMask") not in (None, "/None")
-                    or node.get("/BM") not in (None, "/Normal", "/Compatible")
-                    or _get(node, "/Group", "/S") == "/Transparency"):
-                return True
-            stack.extend(value for key, value in node.items() if key not in ("/Parent", "/P", "/StructParents"))
-        elif isinstance(node, list):
-            stack.extend(node)
-    return False
+        yield node
+        stack.extend(children(node))
 
 
 def _determinant(m) -> float:
@@ -425,20 +434,19 @@ def _web_findings(catalog, info, xmp: str) -> list[Finding]:
 
 
 def _figures_without_alt(root) -> int:
-    role_map, missing, seen, stack = _get(root, "/RoleMap") or {}, 0, set(), [root.get("/K")]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, IndirectObject):
-            if node.idnum in seen:
-                continue
-            seen.add(node.idnum)
-        node = _resolve(node)
+    role_map = _get(root, "/RoleMap") or {}
+
+    def children(node):
         if isinstance(node, ArrayObject):
-            stack.extend(node)
-        elif isinstance(node, DictionaryObject) and node.get("/Type") not in ("/MCR", "/OBJR"):
+            return node
+        return [node.get("/K")] if isinstance(node, DictionaryObject) and node.get("/Type") not in ("/MCR", "/OBJR") \
+            else []
+
+    missing = 0
+    for node in _objects([root.get("/K")], children):
+        if isinstance(node, DictionaryObject) and node.get("/Type") not in ("/MCR", "/OBJR"):
             role = node.get("/S")
             missing += role_map.get(role, role) == "/Figure" and not str(_get(node, "/Alt") or "").strip()
-            stack.append(node.get("/K"))
     return missing
 
 
