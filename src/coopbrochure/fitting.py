@@ -17,11 +17,12 @@ LOOSEN_FROM = 0.2  # a last page filled this much is filled further (looser vari
 
 @dataclass
 class Fitter:
-    """Reviews each layout of one edition, and asks for the next denser variant of what does not fit.
+    """Reviews each layout of one edition, and asks for another layout of what the page check finds wrong.
 
-    The theme says what a denser variant is (`[data-fit="1"]` … `[data-fit="3"]` on a section): smaller
-    artwork, tighter spacing, then a slightly smaller text. What is measured decides; nothing is guessed
-    from the length of a text.
+    The theme says what the variants of a section are (`[data-fit="1"]` … `"3"` denser: smaller artwork,
+    tighter spacing, then slightly smaller text; `"-1"`, `"-2"` looser), and what a nudged paragraph
+    (`.nudge-N`), a scrim behind text over a picture (`data-scrim`) and a short section joining the page
+    before (`data-flow`) look like. What is measured decides; nothing is guessed from the length of a text.
     """
 
     html: str
@@ -96,8 +97,7 @@ class Fitter:
         """
         found: dict[str, int] = {}
         for finding in inspection.findings:
-            pages = inspection.section_pages.get(finding.section, [])
-            spill = finding.kind == "page-fill" and len(pages) > 1 and finding.page == pages[-1]
+            spill = inspection.spill(finding)
             if not finding.section or finding.section in found or not (
                     spill or finding.kind in ("page-count", "hole")):
                 continue

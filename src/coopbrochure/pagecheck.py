@@ -58,6 +58,11 @@ class Inspection:
     fittable: set[str] = field(default_factory=set)  # sections that have denser variants (data-fits)
     joinable: set[str] = field(default_factory=set)  # sections that may follow on the page before (data-joins)
 
+    def spill(self, finding: Finding) -> bool:
+        """Whether a near-empty page is the last of a section of several pages: lines spilt over onto it."""
+        pages = self.section_pages.get(finding.section, [])
+        return finding.kind == "page-fill" and len(pages) > 1 and finding.page == pages[-1]
+
 
 def inspect(document, *, factsheet: bool = False) -> Inspection:
     """Every finding that WeasyPrint's laid-out boxes show, page by page (PDF not needed)."""
@@ -72,7 +77,7 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
         pages[-1].checked_fill = False  # the back of a two-page sheet: the other side of the same leaf
     for index, walk in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
-        result.findings += [_advised(finding, walk, result.section_pages) for finding in walk.findings(following)]
+        result.findings += [_advised(finding, walk, result) for finding in walk.findings(following)]
         result.over_art += walk.over_art
     if factsheet and len(pages) != 2:
         first = pages[0]
@@ -86,12 +91,11 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
     return result
 
 
-def _advised(finding: Finding, walk: _PageWalk, section_pages: dict[str, list[int]]) -> Finding:
+def _advised(finding: Finding, walk: _PageWalk, inspection: Inspection) -> Finding:
     """A near-empty page's advice: a section's last few lines spilt over (cut them), or a short section (add)."""
     if finding.kind != "page-fill":
         return finding
-    pages = section_pages.get(finding.section, [])
-    if len(pages) > 1 and finding.page == pages[-1]:
+    if inspection.spill(finding):
         advice = (f"; about {_lines_over(walk)} lines spill over from the page before, in the densest and the "
                   "loosest layout alike: cut that much from the text, or add a figure or a box to fill this page")
     else:
@@ -135,9 +139,9 @@ class _PageWalk:
             if isinstance(child, boxes.FootnoteAreaBox):
                 if child.children:
                     self.foot = min(self.foot, child.position_y)
-                self._walk(child, _Where("", "", ""), footnote=True)
+                self._walk(child, _Where("", ""), footnote=True)
             elif not isinstance(child, boxes.MarginBox):
-                self._walk(child, _Where("", "", ""))
+                self._walk(child, _Where("", ""))
 
     @property
     def filled_px(self) -> float:
@@ -233,15 +237,14 @@ class _PageWalk:
                           "darken the text or lighten the background in the project's CSS")
 
     def _replaced(self, box, where: _Where) -> None:
-        rect = (box.position_x, box.position_y, box.margin_width(), box.margin_height())
         if box.style["position"] in ("absolute", "fixed") or box.style["opacity"] >= 0.5:
             self.art.append((box.border_box_x(), box.border_box_y(), box.border_width(), box.border_height()))
-        self.bottom = max(self.bottom, rect[1] + (box.height or 0)) if box.style["position"] == "static" \
-            else self.bottom
+        if box.style["position"] == "static":
+            self.bottom = max(self.bottom, box.position_y + (box.height or 0))
         if self.checked and box.style["position"] == "static" and (
                 box.border_box_x() + box.border_width() > self.left + self.width + TOLERANCE_PX
                 or box.border_box_x() < self.left - TOLERANCE_PX):
-            self._add("overflow", where, where.label or "image",
+            self._add("overflow", where, "image",
                       "an image runs into the page margin; give it a smaller size")
         if box.element is not None and str(box.element.tag).endswith("svg"):
             smallest = _svg_smallest_type(box.element, box.width)
@@ -334,11 +337,10 @@ class _PageWalk:
 
 @dataclass(frozen=True)
 class _Where:
-    """The project file, section and label of the element being walked, and the colour behind it."""
+    """The project file and section of the element being walked, and the colour behind it."""
 
     source: str
     section: str
-    label: str
     background: tuple[float, float, float] | None = (1.0, 1.0, 1.0)
     transformed: bool = False  # inside a CSS transform: the box is painted elsewhere than it was laid out
 

@@ -39,7 +39,7 @@ class EditionResult:
     booklet_blanks: int = 0  # blank pages the booklet needed to reach a multiple of four
     reports: list = field(default_factory=list)  # preflight.Report of the PDF and of its booklet
     layout: list = field(default_factory=list)  # pagecheck.Finding: what the page-quality check found
-    variants: dict[str, int] = field(default_factory=dict)  # section -> the denser variant it needed to fit
+    variants: dict[str, int] = field(default_factory=dict)  # section -> the variant it took to fit (data-fit)
     scrims: list[str] = field(default_factory=list)  # sections whose text over a picture got a scrim
 
 
