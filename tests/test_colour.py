@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
+import multiprocessing
 
 import pikepdf
 import pytest
@@ -138,3 +140,18 @@ def test_output_intent_names_the_registered_condition_or_the_shops_profile(tmp_p
         [intent] = finished.Root.OutputIntents
         assert str(intent.OutputConditionIdentifier) == "Custom" and "/RegistryName" not in intent
         assert str(intent.Info) and intent.DestOutputProfile.read_bytes() == shipped
+
+
+def test_build_workers_forked_after_a_conversion_convert_side_by_side():
+    """Editions render in forked workers: the profile they inherit must not share a file offset."""
+    colour._transforms.cache_clear()
+    colour._inks.cache_clear()
+    colour.PrintCondition().inks((10, 120, 200))  # the parent converts first, as `build` does
+    with concurrent.futures.ProcessPoolExecutor(4, mp_context=multiprocessing.get_context("fork")) as pool:
+        converted = list(pool.map(_convert_many, range(4)))
+    assert converted == [2000] * 4
+
+
+def _convert_many(seed: int) -> int:
+    colour._inks.cache_clear()  # every call goes to LittleCMS
+    return sum(1 for n in range(2000) if colour.PrintCondition().inks(((seed * 37 + n) % 256, n % 200, 90)))

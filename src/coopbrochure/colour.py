@@ -62,7 +62,10 @@ class PrintCondition:
 def _transforms(icc: Path):
     from PIL import ImageCms
 
-    srgb, lab, cmyk = ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB"), ImageCms.getOpenProfile(str(icc))
+    # Read into memory: a profile opened from a file keeps its descriptor and reads tags lazily, and forked
+    # build workers share that descriptor's offset, so their reads interleave ("Could not get profile").
+    cmyk = ImageCms.ImageCmsProfile(io.BytesIO(icc.read_bytes()))
+    srgb, lab = ImageCms.createProfile("sRGB"), ImageCms.createProfile("LAB")
     flags = ImageCms.Flags.BLACKPOINTCOMPENSATION
     to_cmyk = ImageCms.buildTransform(srgb, cmyk, "RGB", "CMYK",
                                       renderingIntent=ImageCms.Intent.RELATIVE_COLORIMETRIC, flags=flags)
