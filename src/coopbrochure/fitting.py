@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from . import pagecheck
 from .render import MAX_LAYOUTS
 
-MAX_NUDGE = 3  # the theme's last nudge of a paragraph's line breaking: .nudge-3
+MAX_NUDGE = 3  # the theme's last nudge of a text block's line breaking: [data-nudge="3"]
 DENSER = (1, 2, 3)  # the theme's denser variants, [data-fit="1"] to [data-fit="3"], in the order tried
 LOOSER_FIRST = (-1, -2, 2, 3)  # its looser ones first ([data-fit="-1"], "-2"), for a last page that is part full
 LOOSEN_FROM = 0.2  # a last page filled this much is filled further (looser variant) rather than pulled back
@@ -21,15 +21,15 @@ class Fitter:
 
     The theme says what the variants of a section are (`[data-fit="1"]` … `"3"` denser: smaller artwork,
     tighter spacing, then slightly smaller text; `"-1"`, `"-2"` looser), and what a nudged paragraph
-    (`.nudge-N`), a scrim behind text over a picture (`data-scrim`) and a short section joining the page
+    (`[data-nudge="N"]`), a scrim behind text over a picture (`data-scrim`) and a short section joining the page
     before (`data-flow`) look like. What is measured decides; nothing is guessed from the length of a text.
     """
 
-    html: str
+    html: str  # the edition's HTML, its text blocks named for nudging (see name_blocks)
     factsheet: bool = False
     levels: dict[str, int] = field(default_factory=dict)  # section id -> its variant
     inspection: pagecheck.Inspection | None = None
-    nudges: dict[str, int] = field(default_factory=dict)  # paragraph (data-p) -> its nudge (.nudge-N)
+    nudges: dict[str, int] = field(default_factory=dict)  # text block (data-p) -> its nudge (data-nudge)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
     layouts: int = 0
@@ -38,6 +38,9 @@ class Fitter:
     write_options: dict = field(default_factory=dict)  # the profile's PDF options: pages measured as they print
     finish: Callable[[bytes], bytes] | None = None  # and its finishing (print: CMYK shadings)
     orders: dict[str, tuple[int, ...]] = field(default_factory=dict)  # section -> the variants it tries, in order
+
+    def __post_init__(self) -> None:
+        self.html = name_blocks(self.html)
 
     def review(self, document) -> str | None:
         """Inspect a laid-out document: the HTML to lay out next, or None to write this one.
@@ -71,8 +74,8 @@ class Fitter:
                  if finding.kind == "contrast" and finding.over_art and finding.section} - self.scrims
         targets = {section: level for section, level in self._next_levels(inspection).items()
                    if section in inspection.fittable}
-        # WeasyPrint's line breaking may strand a word on a line of its own: nudge that paragraph (no automatic
-        # hyphenation, then a tracking 1 % tighter or looser) until its lines break well
+        # WeasyPrint's line breaking may strand a word on a line of its own: nudge that text block (no automatic
+        # hyphenation, then word spaces a little tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
                  and finding.paragraph and self.nudges.get(finding.paragraph, 0) < MAX_NUDGE}
         # a short section that may follow on the page before (the contacts, the countries at a glance) does
@@ -125,11 +128,21 @@ def measure_text_over_art(document, texts: list[pagecheck.TextOverArt], write_op
     return [replace(finding, page=original[finding.page]) for finding in found]
 
 
+_TEXT_BLOCK = re.compile(r"<(p|h[1-6]|li|dt|dd|td|th|figcaption|blockquote|caption)\b([^>]*)>")
+
+
+def name_blocks(html: str) -> str:
+    """Give every text block (paragraph, heading, list item, cell, caption) a `data-p` name, in document
+    order, so that fitting can nudge the one that strands a word, wherever it comes from."""
+    numbers = iter(range(1, 1 << 30))
+    return _TEXT_BLOCK.sub(lambda match: f'<{match.group(1)}{match.group(2)} data-p="{next(numbers)}">', html)
+
+
 def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
                  scrims: set[str] = frozenset(), joined: set[str] = frozenset()) -> str:
     """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
-    (`data-scrim`) or its joining the page before (`data-flow`), and each nudged paragraph with its nudge
-    (`class="nudge-N"`)."""
+    (`data-scrim`) or its joining the page before (`data-flow`), and each nudged text block with its nudge
+    (`data-nudge="N"` beside its `data-p`)."""
     for section in {*levels, *scrims, *joined}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
@@ -138,5 +151,5 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
                       + (" data-flow" if section in joined else ""), html, count=1)
     for paragraph, nudge in (nudges or {}).items():
         marker = f'data-p="{paragraph}"'
-        html = re.sub(re.escape(marker) + r'(?: class="nudge-\d")?>', f'{marker} class="nudge-{nudge}">', html)
+        html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?>', f'{marker} data-nudge="{nudge}">', html, count=1)
     return html

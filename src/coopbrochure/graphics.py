@@ -47,7 +47,7 @@ class Graphic:
 
     svg: Markup
     table: Markup | None = None
-    compact: Markup | None = None  # a lower drawing of the same, for the denser layout variants (fitting.py)
+    compact: Markup | None = None  # a smaller drawing of the same, for the denser layout variants (fitting.py)
 
 
 class Graphics:
@@ -114,19 +114,27 @@ class Graphics:
             title=_alt(title, desc), desc=desc, width_mm=width, height_mm=height, fonts=self.font)))
 
     def timeline(self, country: Country) -> Graphic | None:
-        """Agreements, programme periods and the end of governmental cooperation; None when there are none."""
-        events = milestones(country, self.t)
+        """Agreements, programme periods and the end of governmental cooperation; None when there are none.
+
+        Its compact drawing, for the denser layout variants, leaves out the programmes' periods (the programme
+        table gives them) when other milestones remain."""
+        events = [charts.Milestone(event.year, event.end_year, self.plain(event.text), event.kind)
+                  for event in milestones(country, self.t)]
         if not events:
             return None
-        events = [charts.Milestone(event.year, event.end_year, self.plain(event.text), event.kind)
-                  for event in events]
+        milestones_only = [event for event in events if event.kind != "programme"]
+        compact = (self._timeline(country, milestones_only, "-compact")
+                   if milestones_only and len(milestones_only) < len(events) else None)
+        return Graphic(self._timeline(country, events), compact=compact)
+
+    def _timeline(self, country: Country, events: list[charts.Milestone], suffix: str = "") -> Markup:
         last = max(event.end_year or event.year for event in events)
         title = self.t["timeline_title"].format(country=self.plain(country.name), first=events[0].year, last=last)
         desc = "; ".join(f"{self.fmt.period(event.year, event.end_year) if event.end_year else event.year}: "
                          f"{event.text}" for event in events) + "."
-        return Graphic(Markup(charts.timeline(
+        return Markup(charts.timeline(
             events, fmt=self.fmt, palette=self.chart, title=_alt(title, desc), desc=desc,
-            ident=f"timeline-{country.iso.lower()}", width_mm=self._side(country), fonts=self.font)))
+            ident=f"timeline-{country.iso.lower()}{suffix}", width_mm=self._side(country), fonts=self.font))
 
     def portfolio(self, country: Country) -> Graphic | None:
         """Belgium's portfolio by channel as a stacked bar; None without portfolio data."""

@@ -9,7 +9,8 @@ from importlib import resources
 import yaml
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
+from babel.numbers import (format_compact_currency, format_compact_decimal, format_currency, format_decimal,
+                           format_percent)
 
 LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
 
@@ -56,6 +57,12 @@ class Formatter:
             return _EURO_WORDS[self.lang].format(words.replace(" ", "\u00a0"))
         return format_currency(value, "EUR", format=_EURO_PATTERNS[self.lang], locale=self.locale,
                                currency_digits=False)
+
+    def eur_short(self, value: float) -> str:
+        """Euro amount for a table column: millions abbreviated as CLDR has it (€ 24,5 mln., 24,5 M €)."""
+        if value >= 1_000_000 and value % 100_000 == 0:
+            return format_compact_currency(value, "EUR", fraction_digits=1, locale=self.locale).replace(" ", "\u00a0")
+        return self.eur(value)
 
     def rank(self, value: int) -> str:
         if self.lang == "nl":

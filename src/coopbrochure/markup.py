@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 
 from markdown_it import MarkdownIt
@@ -19,7 +18,7 @@ QUOTES = {
 }
 
 # a marker paragraph as rendered: typesetting may have wrapped (part of) the id in a span (a capitalised "Kaart")
-MARKER = re.compile(r"<p(?: data-p=\"\w+\")?>\[\[(figure|quote|box):((?:<[^<>]{0,40}>|[\w\u00ad\u2060-])+)\]\]</p>")
+MARKER = re.compile(r"<p>\[\[(figure|quote|box):((?:<[^<>]{0,40}>|[\w\u00ad\u2060-])+)\]\]</p>")
 # a marker line of the source; the indentation is kept: four spaces or more make it a code block, not a marker
 MARKER_SOURCE = re.compile(r"^([ \t]*)\[\[(\w+):([^\]]*)\]\][ \t]*$")
 FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?\r?\n)?---[ \t]*(?:\r?\n|\Z)", re.S)
@@ -79,7 +78,9 @@ _FRENCH = [
     (re.compile(r"[ \u00a0\u202f]*»"), NBSP + "»"),
 ]
 # a short last word of a paragraph or title does not stand alone on the last line: a no-break space joins
-# it to the word before, when both are short enough never to fill a line together
+# it to the word before, when both are short enough never to fill a line together, even in a narrow column
+# (a key figure's source, a table cell): there, a longer pair would strand the word before it
+LAST_WORDS_MAX = 12  # characters of the two words joined
 _LAST_WORDS = re.compile(r"(?<=[^\s<>])( )([^\s<>]{1,7})(</p>|</h[1-6]>|</li>|$)")
 
 
@@ -100,7 +101,7 @@ def typeset(html: str, lang: str) -> str:
 
 def _join_last_word(match: re.Match) -> str:
     before = match.string[max(0, match.start() - 9):match.start()].rsplit(" ", 1)[-1]
-    short = len(before) + len(match.group(2)) <= 16 and "<" not in before and NBSP not in before
+    short = len(before) + len(match.group(2)) <= LAST_WORDS_MAX and "<" not in before and NBSP not in before
     return (NBSP if short else " ") + match.group(2) + match.group(3)
 
 
@@ -130,16 +131,7 @@ def render(text: str, lang: str, allow_html: bool = False) -> Markup:
             _collect_footnotes(md, tokens[start:], env)
             tokens = tokens[:start]
             break
-    return Markup(_paragraph_ids(typeset(_tables(md.renderer.render(tokens, md.options, env)), lang)))
-
-
-_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
-
-
-def _paragraph_ids(html: str) -> str:
-    """Name each paragraph by its content, so that the page-quality check's fitting can set that one apart."""
-    return _PARAGRAPH.sub(lambda match: f'<p data-p="{hashlib.sha1(match.group(1).encode()).hexdigest()[:10]}">'
-                                        f"{match.group(1)}</p>", html)
+    return Markup(typeset(_tables(md.renderer.render(tokens, md.options, env)), lang))
 
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)

@@ -243,7 +243,7 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
     profile = setup(project, edition, sheets)
     fitter = Fitter(document, factsheet=edition.kind == "factsheet", write_options=profile.pdf_options,
                     finish=profile.finish)
-    rendered = render_pdf(document, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],
+    rendered = render_pdf(fitter.html, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],
                           [project.root, project.theme_dir, *profile.roots], project.settings.allowed_hosts,
                           font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
                           prepare=profile.prepare, pdf_options=profile.pdf_options, review=fitter.review)
