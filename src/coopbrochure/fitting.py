@@ -20,9 +20,9 @@ class Fitter:
     """Reviews each layout of one edition, and asks for another layout of what the page check finds wrong.
 
     The theme says what the variants of a section are (`[data-fit="1"]` … `"3"` denser: smaller artwork,
-    tighter spacing, then slightly smaller text; `"-1"`, `"-2"` looser), and what a nudged paragraph
-    (`[data-nudge="N"]`), a scrim behind text over a picture (`data-scrim`) and a short section joining the page
-    before (`data-flow`) look like. What is measured decides; nothing is guessed from the length of a text.
+    tighter spacing, then slightly smaller text; `"-1"`, `"-2"` looser), and what a nudged text block
+    (`[data-nudge="N"]`), one whose long words may break (`[data-wrap]`), a scrim behind text over a picture
+    (`data-scrim`) and a short section joining the page before (`data-flow`) look like. What is measured decides; nothing is guessed from the length of a text.
     """
 
     html: str  # the edition's HTML, its text blocks named for nudging (see name_blocks)
@@ -30,6 +30,7 @@ class Fitter:
     levels: dict[str, int] = field(default_factory=dict)  # section id -> its variant
     inspection: pagecheck.Inspection | None = None
     nudges: dict[str, int] = field(default_factory=dict)  # text block (data-p) -> its nudge (data-nudge)
+    wrapped: set[str] = field(default_factory=set)  # text blocks whose long words may break (data-wrap)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
     layouts: int = 0
@@ -66,7 +67,7 @@ class Fitter:
         if best == {section: level for section, level in self.levels.items() if level}:
             return None
         self.levels, self.final = best, True
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined)
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped)
 
     def _revised(self, inspection: pagecheck.Inspection) -> str | None:
         # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
@@ -78,18 +79,22 @@ class Fitter:
         # hyphenation, then word spaces a little tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
                  and finding.paragraph and self.nudges.get(finding.paragraph, 0) < MAX_NUDGE}
+        # a word too long for its column or cell (a long name in a narrow card) may break, hyphenated
+        wrap = {finding.paragraph for finding in inspection.findings
+                if finding.kind == "overflow" and finding.paragraph} - self.wrapped
+        self.wrapped |= wrap
         # a short section that may follow on the page before (the contacts, the countries at a glance) does
         join = {finding.section for finding in inspection.findings if finding.kind == "page-fill"
                 and finding.section in inspection.joinable
                 and len(inspection.section_pages.get(finding.section, [])) == 1} - self.joined
         self.joined |= join
-        if not targets and not nudge and not scrim and not join:
+        if not targets and not nudge and not scrim and not join and not wrap:
             return None
         self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
         self.scrims |= scrim
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined)
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped)
 
     def _next_levels(self, inspection: pagecheck.Inspection) -> dict[str, int]:
         """The variant to try next for each section that does not fit, in the order its first finding says.
@@ -139,17 +144,19 @@ def name_blocks(html: str) -> str:
 
 
 def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
-                 scrims: set[str] = frozenset(), joined: set[str] = frozenset()) -> str:
+                 scrims: set[str] = frozenset(), joined: set[str] = frozenset(), wrapped: set[str] = frozenset()) -> str:
     """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
-    (`data-scrim`) or its joining the page before (`data-flow`), and each nudged text block with its nudge
-    (`data-nudge="N"` beside its `data-p`)."""
+    (`data-scrim`) or its joining the page before (`data-flow`), and each text block with its nudge
+    (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`)."""
     for section in {*levels, *scrims, *joined}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
         html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?(?: data-flow)?',
                       marker + level + (" data-scrim" if section in scrims else "")
                       + (" data-flow" if section in joined else ""), html, count=1)
-    for paragraph, nudge in (nudges or {}).items():
-        marker = f'data-p="{paragraph}"'
-        html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?>', f'{marker} data-nudge="{nudge}">', html, count=1)
+    nudges = nudges or {}
+    for block in {*nudges, *wrapped}:
+        marker = f'data-p="{block}"'
+        marks = (f' data-nudge="{nudges[block]}"' if block in nudges else "") + (" data-wrap" if block in wrapped else "")
+        html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?(?: data-wrap)?>', f"{marker}{marks}>", html, count=1)
     return html

@@ -26,7 +26,7 @@ class Finding:
     source: str      # the project file the element comes from ("" when it comes from the theme)
     message: str     # what is wrong and what to do
     section: str = ""  # id of the page's section (what a denser layout variant applies to)
-    paragraph: str = ""  # the paragraph's data-p name, for a stranded line (what fitting can set apart)
+    paragraph: str = ""  # the text block's data-p name, for a stranded or overflowing line (what fitting nudges)
     over_art: bool = False  # a contrast measured over a picture (what a scrim can mend)
     fill: float = 0.0  # for a near-empty page: how much of it is filled
 
@@ -263,7 +263,8 @@ class _PageWalk:
             if used > measure + TOLERANCE_PX and line.position_x + used <= self.left + self.width + TOLERANCE_PX:
                 self._add("overflow", where, _words(block),
                           f"a line runs {_mm(used - measure)} out of its column or cell, over what stands beside "
-                          "it; a long word or number cannot break there: allow a break or shorten it")
+                          "it; a long word or number cannot break there: allow a break or shorten it",
+                          _block_name(block))
                 break
         if len(lines) < 2:
             return
@@ -279,11 +280,10 @@ class _PageWalk:
                     "stranded-line", self.number, _words(block),  where.source,
                     f"a line holds only “{words}” ({used / measure:.0%} of the measure) and the text goes on on the "
                     "next line; a no-break space or a long unbreakable word keeps the words apart: allow a break "
-                    "between them", where.section, (block.element.get("data-p") or "") if block.element is not None
-                    else ""))
+                    "between them", where.section, _block_name(block)))
 
-    def _add(self, kind: str, where: _Where, element: str, message: str) -> None:
-        self.problems.append(Finding(kind, self.number, element, where.source, message, where.section))
+    def _add(self, kind: str, where: _Where, element: str, message: str, paragraph: str = "") -> None:
+        self.problems.append(Finding(kind, self.number, element, where.source, message, where.section, paragraph))
 
     # ---- page-level findings ------------------------------------------------
 
@@ -392,6 +392,11 @@ def _extent(line, boxes) -> float:
              if not (isinstance(leaf, boxes.TextBox) and not leaf.text.strip())
              and leaf.style["position"] not in ("absolute", "fixed")]
     return (max(right) - line.position_x) if right else 0.0
+
+
+def _block_name(block) -> str:
+    """The text block's name for fitting (its data-p), or "" when it has none."""
+    return (block.element.get("data-p") or "") if block.element is not None else ""
 
 
 def _first_word_width(line, boxes) -> float:
