@@ -100,9 +100,10 @@ def test_every_chapter_shows_its_key_figures_and_timeline(edition):
             assert flat(plain(figure.label))[:40] in text and flat(plain(figure.source)) in text
         events = milestones(country, t)
         assert len(events) >= 3 and t["timeline"] in text
-        for event in events:
+        for event in events:  # a programme's period is in its table when a dense layout's timeline leaves it out
+            words = event.text.split(" – ", 1)[-1] if event.kind == "programme" else event.text
             assert str(event.year) in text
-            assert " ".join(flat(plain(event.text)).split()[:4]) in text, (edition.name, iso, event.text)
+            assert " ".join(flat(plain(words)).split()[:4]) in text, (edition.name, iso, event.text)
 
 
 def test_peru_and_bolivia_show_their_portfolio_as_in_the_data(edition):

@@ -10,7 +10,7 @@ from . import pagecheck
 from .render import MAX_LAYOUTS
 
 MAX_NUDGE = 3  # the theme's last nudge of a text block's line breaking: [data-nudge="3"]
-DENSER = (1, 2, 3)  # the theme's denser variants, [data-fit="1"] to [data-fit="3"], in the order tried
+DENSER = (1, 2, 3, -2)  # the theme's denser variants, [data-fit="1"] to "3", then its loosest as a last resort
 LOOSER_FIRST = (-1, -2, 2, 3)  # its looser ones first ([data-fit="-1"], "-2"), for a last page that is part full
 LOOSEN_FROM = 0.2  # a last page filled this much is filled further (looser variant) rather than pulled back
 

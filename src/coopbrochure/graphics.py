@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from babel.lists import format_list
 from markupsafe import Markup
@@ -48,6 +48,7 @@ class Graphic:
     svg: Markup
     table: Markup | None = None
     compact: Markup | None = None  # a smaller drawing of the same, for the denser layout variants (fitting.py)
+    wide: Graphic | None = None  # the same across the text width, for the densest layout variant
 
 
 class Graphics:
@@ -147,11 +148,19 @@ class Graphics:
         title = self.t["portfolio_title"].format(country=self.plain(country.name), year=portfolio.year)
         desc = self.t["portfolio_desc"].format(total=self.fmt.eur(total), parts="; ".join(
             f"{name} {amount} ({share})" for name, amount, share in formatted))
-        ident = f"portfolio-{country.iso.lower()}"
-        svg = charts.portfolio_chart(parts, total=total, fmt=self.fmt, palette=self.chart, title=_alt(title, desc),
-                                     desc=desc, ident=ident, width_mm=self._side(country), fonts=self.font)
         rows = [(name, f"{amount} ({share})") for name, amount, share in formatted]
-        return Graphic(Markup(svg), self._table([*rows, (self.t["total"], self.fmt.eur(total))], title, ident))
+
+        def draw(width_mm: float, ident: str) -> Graphic:
+            svg = charts.portfolio_chart(parts, total=total, fmt=self.fmt, palette=self.chart, title=_alt(title, desc),
+                                         desc=desc, ident=ident, width_mm=width_mm, fonts=self.font)
+            return Graphic(Markup(svg), self._table([*rows, (self.t["total"], self.fmt.eur(total))], title, ident))
+
+        ident = f"portfolio-{country.iso.lower()}"
+        side = self._side(country)
+        chart = draw(side, ident)
+        if side < self.layout.full:  # beside the map; the densest layout sets it under map and timeline
+            chart = replace(chart, wide=draw(self.layout.full, f"{ident}-wide"))
+        return chart
 
     def _side(self, country: Country) -> float:
         """The width beside the locator map, or the whole text width for a country without one."""
