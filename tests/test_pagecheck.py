@@ -62,20 +62,37 @@ def test_long_enough_article_fills_its_page(tmp_path):
     assert ARTICLE not in {finding.source for finding in found}
 
 
+# what fitting does to a text block's line breaking, undone: the defect stays for the check to find
+NO_MENDING = ("[data-nudge], [data-nudge] *, [data-wrap], [data-wrap] * { word-spacing: normal !important; "
+              "hyphens: manual !important; overflow-wrap: normal !important; }")
+STRANDED = ("Het " + "\u00a0".join(["samenwerking"] * 5)  # nearly a column wide: "Het" cannot share its line
+            + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6)
+TOO_LONG = (LOREM * 3 + "\u00a0".join(["samenwerking"] * 7)  # wider than a column, and not allowed to break
+            + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6)
+
+
 def test_word_stranded_before_a_glued_run_is_found(tmp_path):
-    glued = "\u00a0".join(["samenwerking"] * 5)  # nearly a column wide: "Het" cannot share its line
-    body = "Het " + glued + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
-    found = findings(project_with(tmp_path, css=".columns p { hyphens: manual; }", body=body), kind="stranded-line")
+    css = ".columns p { hyphens: manual; }" + NO_MENDING
+    found = findings(project_with(tmp_path, css=css, body=STRANDED), kind="stranded-line")
     assert found and found[0].source == ARTICLE
     assert "“Het”" in found[0].message and found[0].page == 5
 
 
+def test_fitting_mends_a_stranded_word_by_nudging_its_paragraph(tmp_path):
+    project = project_with(tmp_path, css=".columns p { hyphens: manual; }", body=STRANDED)
+    assert findings(project, kind="stranded-line") == []
+
+
 def test_line_running_out_of_its_column_is_found(tmp_path):
-    glued = "\u00a0".join(["samenwerking"] * 7)  # wider than a column, and not allowed to break
-    body = LOREM * 3 + glued + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
-    found = findings(project_with(tmp_path, css=".columns p { hyphens: manual; }", body=body), kind="overflow")
+    css = ".columns p { hyphens: manual; }" + NO_MENDING
+    found = findings(project_with(tmp_path, css=css, body=TOO_LONG), kind="overflow")
     assert found and found[0].source == ARTICLE and found[0].page == 5
     assert "out of its column" in found[0].message
+
+
+def test_fitting_lets_a_word_too_long_for_its_column_break(tmp_path):
+    project = project_with(tmp_path, css=".columns p { hyphens: manual; }", body=TOO_LONG)
+    assert findings(project, kind="overflow") == []
 
 
 def test_figure_that_does_not_fit_leaves_a_hole(tmp_path):
