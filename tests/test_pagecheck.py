@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from coopbrochure import fitting
 from coopbrochure.pipeline import check_layout
 
 from conftest import PROJECTS, copy_project
@@ -95,12 +96,23 @@ def test_fitting_lets_a_word_too_long_for_its_column_break(tmp_path):
     assert findings(project, kind="overflow") == []
 
 
+TALL_FIGURE = ".figure img { height: 200mm !important; max-height: none !important; object-fit: cover; }"
+
+
 def test_figure_that_does_not_fit_leaves_a_hole(tmp_path):
-    css = ".figure img { height: 200mm !important; max-height: none !important; object-fit: cover; }"
-    body = LOREM * 8 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
-    found = findings(project_with(tmp_path, css=css, body=body), kind="hole")
+    # a heading follows the figure's marker: fitting never sets a figure past one, so the hole stays
+    body = LOREM * 8 + "\n\n[[figure:kunst]]\n\n## Verder\n\n" + (LOREM * 6 + "\n\n") * 6
+    found = findings(project_with(tmp_path, css=TALL_FIGURE, body=body), kind="hole")
     assert found and found[0].source == ARTICLE and found[0].page == 5
     assert "above its foot" in found[0].message
+
+
+@pytest.mark.parametrize("moves", [fitting.MAX_MOVES, 0])
+def test_fitting_sets_a_figure_that_does_not_fit_after_the_next_paragraph(tmp_path, monkeypatch, moves):
+    monkeypatch.setattr(fitting, "MAX_MOVES", moves)  # 0: fitting may not move it, and the hole is there
+    body = LOREM * 8 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6
+    holes = findings(project_with(tmp_path, css=TALL_FIGURE, body=body), kind="hole")
+    assert bool(holes) == (moves == 0)
 
 
 def test_text_in_the_margin_is_found(tmp_path):

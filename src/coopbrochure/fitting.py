@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from . import pagecheck
 from .render import MAX_LAYOUTS
 
+MAX_MOVES = 2  # paragraphs a figure, box or quote is set later at most, to fill the hole it left
 MAX_NUDGE = 3  # the theme's last nudge of a text block's line breaking: [data-nudge="3"]
 DENSER = (1, 2, 3, -2)  # the theme's denser variants, [data-fit="1"] to "3", then its loosest as a last resort
 LOOSER_FIRST = (-1, -2, 2, 3)  # its looser ones first ([data-fit="-1"], "-2"), for a last page that is part full
@@ -31,6 +32,7 @@ class Fitter:
     inspection: pagecheck.Inspection | None = None
     nudges: dict[str, int] = field(default_factory=dict)  # text block (data-p) -> its nudge (data-nudge)
     wrapped: set[str] = field(default_factory=set)  # text blocks whose long words may break (data-wrap)
+    moved: dict[str, int] = field(default_factory=dict)  # figure, box or quote (data-p) -> paragraphs set later
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
     layouts: int = 0
@@ -67,7 +69,7 @@ class Fitter:
         if best == {section: level for section, level in self.levels.items() if level}:
             return None
         self.levels, self.final = best, True
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped)
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped, self.moved)
 
     def _revised(self, inspection: pagecheck.Inspection) -> str | None:
         # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
@@ -83,18 +85,23 @@ class Fitter:
         wrap = {finding.paragraph for finding in inspection.findings
                 if finding.kind == "overflow" and finding.paragraph} - self.wrapped
         self.wrapped |= wrap
+        # a figure, box or quote that did not fit where its marker is, leaving a hole, goes after the next paragraph
+        move = {finding.paragraph for finding in inspection.findings if finding.kind == "hole" and finding.paragraph
+                and self.moved.get(finding.paragraph, 0) < MAX_MOVES}
+        for element in move:
+            self.moved[element] = self.moved.get(element, 0) + 1
         # a short section that may follow on the page before (the contacts, the countries at a glance) does
         join = {finding.section for finding in inspection.findings if finding.kind == "page-fill"
                 and finding.section in inspection.joinable
                 and len(inspection.section_pages.get(finding.section, [])) == 1} - self.joined
         self.joined |= join
-        if not targets and not nudge and not scrim and not join and not wrap:
+        if not targets and not nudge and not scrim and not join and not wrap and not move:
             return None
         self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
         self.scrims |= scrim
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped)
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped, self.moved)
 
     def _next_levels(self, inspection: pagecheck.Inspection) -> dict[str, int]:
         """The variant to try next for each section that does not fit, in the order its first finding says.
@@ -133,7 +140,7 @@ def measure_text_over_art(document, texts: list[pagecheck.TextOverArt], write_op
     return [replace(finding, page=original[finding.page]) for finding in found]
 
 
-_TEXT_BLOCK = re.compile(r"<(p|h[1-6]|li|dt|dd|td|th|figcaption|blockquote|caption)\b([^>]*)>")
+_TEXT_BLOCK = re.compile(r"<(p|h[1-6]|li|dt|dd|td|th|figcaption|blockquote|caption|figure|aside)\b([^>]*)>")
 
 
 def name_blocks(html: str) -> str:
@@ -144,10 +151,12 @@ def name_blocks(html: str) -> str:
 
 
 def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
-                 scrims: set[str] = frozenset(), joined: set[str] = frozenset(), wrapped: set[str] = frozenset()) -> str:
+                 scrims: set[str] = frozenset(), joined: set[str] = frozenset(), wrapped: set[str] = frozenset(),
+                 moved: dict[str, int] | None = None) -> str:
     """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
-    (`data-scrim`) or its joining the page before (`data-flow`), and each text block with its nudge
-    (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`)."""
+    (`data-scrim`) or its joining the page before (`data-flow`), each text block with its nudge
+    (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`), and set each
+    moved figure, box or quote that many paragraphs later."""
     for section in {*levels, *scrims, *joined}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
@@ -159,4 +168,24 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
         marker = f'data-p="{block}"'
         marks = (f' data-nudge="{nudges[block]}"' if block in nudges else "") + (" data-wrap" if block in wrapped else "")
         html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?(?: data-wrap)?>', f"{marker}{marks}>", html, count=1)
+    for element, paragraphs in (moved or {}).items():
+        html = _move_after_paragraphs(html, element, paragraphs)
     return html
+
+
+_PARAGRAPH_AFTER = re.compile(r"\s*<p\b[^>]*>.*?</p>", re.S)
+
+
+def _move_after_paragraphs(html: str, element: str, paragraphs: int) -> str:
+    """The figure, box or quote named `element` set after the paragraphs that follow it (at most `paragraphs`;
+    never past a heading or the end of its text)."""
+    found = re.search(rf'<(figure|aside|blockquote)\b[^>]*\bdata-p="{re.escape(element)}"[^>]*>.*?</\1>', html, re.S)
+    if found is None:
+        return html
+    end = found.end()
+    for _ in range(paragraphs):
+        following = _PARAGRAPH_AFTER.match(html, end)
+        if following is None:
+            break
+        end = following.end()
+    return html[:found.start()] + html[found.end():end].lstrip() + "\n" + found.group(0) + html[end:]

@@ -10,6 +10,7 @@ MM_PER_PX = 25.4 / 96
 MIN_FILL = 1 / 3          # a page whose text area is filled less than this is near-empty
 MIN_LINE = 1 / 3          # a line shorter than this share of its measure, not the last of its paragraph, is stranded
 MAX_HOLE = 1 / 5          # a column or page ending this share of its height early, while its flow goes on
+MIN_COLUMN_HOLE = 1 / 8   # ... and, for a column, this share of the page's height (less is one item's unevenness)
 MIN_TYPE_PT = 6.0
 MIN_CONTRAST, MIN_CONTRAST_LARGE = 4.5, 3.0
 TOLERANCE_PX = 1.5        # rounding of WeasyPrint's positions; 0.4 mm
@@ -26,7 +27,8 @@ class Finding:
     source: str      # the project file the element comes from ("" when it comes from the theme)
     message: str     # what is wrong and what to do
     section: str = ""  # id of the page's section (what a denser layout variant applies to)
-    paragraph: str = ""  # the text block's data-p name, for a stranded or overflowing line (what fitting nudges)
+    paragraph: str = ""  # data-p of the text block with a stranded or overflowing line (what fitting nudges), or
+    #                      of the figure, box or quote that did not fit before a hole (what fitting moves on)
     over_art: bool = False  # a contrast measured over a picture (what a scrim can mend)
     fill: float = 0.0  # for a near-empty page: how much of it is filled
 
@@ -134,6 +136,7 @@ class _PageWalk:
         self.elements: set[int] = set()  # ids of the elements with a box on this page
         self.checked = self.page_type.name not in UNCHECKED_PAGES and not self.page_type.blank
         self.first_boxes = _first_boxes(page_box)
+        self.opener = _movable_opener(page_box)
         self.checked_fill = self.checked
         for child in page_box.children:
             if isinstance(child, boxes.FootnoteAreaBox):
@@ -303,7 +306,7 @@ class _PageWalk:
                 "hole", self.number, self.title or self.first_words or "page", self.first_source,
                 f"the page ends {_mm(self.foot - self.bottom)} above its foot while the text goes on on the next "
                 "page: what follows (a figure, a table, a box) does not fit; give it size: small or place it "
-                "elsewhere", self.first_section))
+                "elsewhere", self.first_section, following.opener))
         for multicol, columns, source in self.multicols:
             found += self._column_holes(multicol, columns, source, following)
         return found
@@ -326,12 +329,15 @@ class _PageWalk:
             end = max((child.position_y + child.margin_height() for child in column.children), default=column.position_y)
             height = column.height or 0
             foot = min(column.position_y + height, self.foot)
-            if height and foot - end > height * MAX_HOLE:
+            # a short run of columns (key figures, a list of partners) whose items cannot break ends unevenly,
+            # as a last row does: a gap is a hole when it is large for its column and on its page
+            if height and foot - end > max(height * MAX_HOLE, self.height * MIN_COLUMN_HOLE):
                 first = _words(columns[index + 1] if not last else column) or "column"
                 found.append(Finding(
                     "hole", self.number, first, source, f"column {index + 1} ends "
                     f"{_mm(foot - end)} above its foot while the text goes on; what comes next does not fit there: "
-                    "give the figure size: small, or move its marker", self.first_section))
+                    "give the figure size: small, or move its marker", self.first_section,
+                    following.opener if last else _movable_opener(columns[index + 1])))
         return found
 
 
@@ -365,6 +371,21 @@ def _first_boxes(page_box) -> list[tuple[int, bool]]:
         children = getattr(box, "children", None)
         box = children[0] if children else None
     return found
+
+
+MOVABLE = re.compile(r"\b(figure|box|pull-quote)\b")  # the classes of what a text's markers place
+
+
+def _movable_opener(box) -> str:
+    """The data-p name of the figure, box or pull quote a page or column opens with, or "": what fitting may
+    set a paragraph later, so that text fills the room it could not take."""
+    while box is not None:
+        element = box.element
+        if element is not None and element.get("data-p") and MOVABLE.search(element.get("class") or ""):
+            return element.get("data-p")
+        children = getattr(box, "children", None)
+        box = children[0] if children else None
+    return ""
 
 
 def _paints(box) -> bool:
