@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pypdfium2
 import pytest
 
 from coopbrochure import build
@@ -11,6 +12,7 @@ from coopbrochure.check import check_project
 from coopbrochure.pipeline import check_layout
 
 from conftest import REPO, copy_project
+from pdfread import page_texts
 
 SAMPLE = REPO / "samples" / "great-lakes"
 
@@ -45,8 +47,27 @@ def test_every_finding_on_its_dossier_is_located(great_lakes):
         assert re.search(r"[:;] \w", finding.message), finding  # what is wrong, then what to do
 
 
-def test_its_dutch_a4_dossier_has_no_finding(great_lakes):
-    """Stranded words in captions and cells nudged, a long country name in a narrow card allowed to break,
-    country chapters and articles fitted to their pages: all measured, none tuned to this text."""
-    [result] = check_layout(great_lakes, editions=("nl-a4-web",), jobs=1)
-    assert result.layout == [], [str(finding) for finding in result.layout]
+def test_its_dutch_a4_dossier_has_no_finding_and_a_ruled_notes_page(great_lakes):
+    """Stranded words in captions and cells nudged, country chapters and articles fitted to their pages: all
+    measured, none tuned to this text. The page left empty before the back cover is ruled inside its text area."""
+    [built] = build(great_lakes, editions=("nl-a4-web",), strict=True, jobs=1).editions
+    assert built.layout == []
+    texts = page_texts(built.path)
+    [notes] = [index for index, text in enumerate(texts) if text.split()[:1] == ["Notities"]]  # and its folio
+    document = pypdfium2.PdfDocument(built.path)
+    try:
+        page = document[notes].render(scale=4 * 25.4 / 72).to_pil().convert("RGB")  # four pixels a millimetre
+    finally:
+        document.close()
+    rows = {y: [x for x in range(page.width) if _near(page.getpixel((x, y)), (0xB8, 0xC5, 0xC9))]
+            for y in range(page.height)}
+    ruled = [(x, y) for y, xs in rows.items() if len(xs) > 4 * 100 for x in xs]  # rules: 100 mm and longer
+    assert len(ruled) > 4 * 100 * 20, "the notes page has its ruled lines"
+    xs, ys = [x / 4 for x, _ in ruled], [y / 4 for _, y in ruled]
+    # the text area: margins 22 mm top, 20 mm bottom, 20 mm inside and 16 mm outside (styles/main.css)
+    left, right = (20, 16) if notes % 2 == 0 else (16, 20)  # page `notes + 1`: odd numbers are right pages
+    assert min(xs) >= left - 1 and max(xs) <= 210 - right + 1 and min(ys) >= 22 and max(ys) <= 297 - 19
+
+
+def _near(rgb: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
+    return all(abs(value - wanted) <= 12 for value, wanted in zip(rgb, target))
