@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -72,18 +73,26 @@ def check_templates(project: Project) -> list[Problem]:
                 str(template)
             problems.append(Problem(Location(shown), "", refused))
             continue
-        try:
-            env.parse(template.read_text(encoding="utf-8"), template.name, str(template))
-        except jinja2.TemplateSyntaxError as error:
-            problems.append(Problem(Location(relative(template, project.root), error.lineno or 1, 1), "",
-                                    f"template syntax error: {error.message}"))
+        error = _syntax_error(env, template.read_text(encoding="utf-8"), template.name, str(template))
+        if error:
+            line, message = error
+            problems.append(Problem(Location(relative(template, project.root), line, 1), "",
+                                    f"template syntax error: {message}"))
     return problems
+
+
+@functools.lru_cache(maxsize=256)
+def _syntax_error(env: jinja2.Environment, source: str, name: str, filename: str) -> tuple[int, str] | None:
+    """The line and message of a template's syntax error, or None (parsed once per text)."""
+    try:
+        env.parse(source, name, filename)
+    except jinja2.TemplateSyntaxError as error:
+        return error.lineno or 1, error.message
+    return None
 
 
 def check_stylesheets(project: Project) -> list[Problem]:
     """Every file a stylesheet names (fonts, images) exists inside the project or the theme."""
-    import tinycss2
-
     from .files import outside
 
     roots = [project.root.resolve(), project.theme_dir.resolve()]
@@ -95,11 +104,10 @@ def check_stylesheets(project: Project) -> list[Problem]:
             shown = sheet.relative_to(project.root).as_posix() if sheet.is_relative_to(project.root) else name
             problems.append(Problem(Location(shown), "", refused))
             continue
-        for token in _url_tokens(tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"))):
-            url = token.value
+        for url, line, column in _urls(sheet.read_text(encoding="utf-8")):
             if url.startswith("data:"):
                 continue
-            where = Location(name, token.source_line, token.source_column)
+            where = Location(name, line, column)
             target = (sheet.parent / url).resolve()
             if ":" in url.split("/")[0] or not any(target.is_relative_to(root) for root in roots):
                 problems.append(Problem(where, "", f"url({url}) is outside the project and the theme; "
@@ -111,18 +119,32 @@ def check_stylesheets(project: Project) -> list[Problem]:
 
 def font_families(sheets: list[Path]) -> set[str]:
     """The families the stylesheets bring with @font-face: text in any other font is a fallback."""
+    return set().union(*(_font_faces(sheet.read_text(encoding="utf-8")) for sheet in sheets))
+
+
+# A stylesheet is parsed once per text: every edition of a build, and every check of `serve`, reads the same.
+
+@functools.lru_cache(maxsize=64)
+def _urls(css: str) -> tuple[tuple[str, int, int], ...]:
+    """Each url() of a stylesheet, with its line and column."""
+    import tinycss2
+
+    return tuple((token.value, token.source_line, token.source_column)
+                 for token in _url_tokens(tinycss2.parse_stylesheet(css)))
+
+
+@functools.lru_cache(maxsize=64)
+def _font_faces(css: str) -> frozenset[str]:
     import tinycss2
 
     families = set()
-    for sheet in sheets:
-        for rule in tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"), skip_comments=True,
-                                              skip_whitespace=True):
-            if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
-                for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
-                                                                  skip_whitespace=True):
-                    if declaration.type == "declaration" and declaration.lower_name == "font-family":
-                        families.add(tinycss2.serialize(declaration.value).strip().strip("'\""))
-    return families
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "at-rule" and rule.lower_at_keyword == "font-face" and rule.content:
+            for declaration in tinycss2.parse_blocks_contents(rule.content, skip_comments=True,
+                                                              skip_whitespace=True):
+                if declaration.type == "declaration" and declaration.lower_name == "font-family":
+                    families.add(tinycss2.serialize(declaration.value).strip().strip("'\""))
+    return frozenset(families)
 
 
 def _url_tokens(nodes):

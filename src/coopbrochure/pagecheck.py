@@ -75,8 +75,6 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
             result.section_pages.setdefault(section, []).append(walk.number)
         result.fittable |= walk.fittable
         result.joinable |= walk.joinable
-    if factsheet and len(pages) == 2:
-        pages[-1].checked_fill = False  # the back of a two-page sheet: the other side of the same leaf
     for index, walk in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
         result.findings += [_advised(finding, walk, result) for finding in walk.findings(following)]
@@ -137,7 +135,6 @@ class _PageWalk:
         self.checked = self.page_type.name not in UNCHECKED_PAGES and not self.page_type.blank
         self.first_boxes = _first_boxes(page_box)
         self.opener = _movable_opener(page_box)
-        self.checked_fill = self.checked
         for child in page_box.children:
             if isinstance(child, boxes.FootnoteAreaBox):
                 if child.children:
@@ -297,7 +294,7 @@ class _PageWalk:
         where = _Where(self.first_source, self.first_section, self.title)
         fill = self.filled_px / self.height
         continues = following is not None and following.checked and self._flow_continues(following)
-        if fill < MIN_FILL and self.checked_fill:
+        if fill < MIN_FILL:
             found.append(Finding(
                 "page-fill", self.number, self.title or self.first_words or "page", self.first_source,
                 f"the page is {fill:.0%} filled", self.first_section, fill=fill))

@@ -87,16 +87,9 @@ def palette(project: Project, edition: Edition, sheets: list[Path]) -> dict[str,
     Charts and maps are inline SVG, which HTML stylesheets do not reach: they take their colours and
     font from here. Later stylesheets win, as in CSS; print editions get the colours in CMYK.
     """
-    import tinycss2
-
     declared: dict[str, str] = {}
     for sheet in sheets:
-        for rule in tinycss2.parse_stylesheet(sheet.read_text(encoding="utf-8"), skip_comments=True,
-                                              skip_whitespace=True):
-            if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() in (":root", "html"):
-                for item in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
-                    if item.type == "declaration" and item.name.startswith("--"):
-                        declared[item.name[2:]] = tinycss2.serialize(item.value).strip()
+        declared.update(_root_properties(sheet.read_text(encoding="utf-8")))
     resolved = {name: _resolve(value, declared) for name, value in declared.items()
                 if name.startswith(("chart-", "map-"))}
     if edition.profile == "print":
@@ -104,6 +97,21 @@ def palette(project: Project, edition: Edition, sheets: list[Path]) -> dict[str,
         resolved = {name: value if name.endswith("font") else colour.css_value(value, condition)
                     for name, value in resolved.items()}
     return resolved
+
+
+@functools.lru_cache(maxsize=64)
+def _root_properties(css: str) -> dict[str, str]:
+    """The custom properties a stylesheet declares on :root or html, by name without "--" (parsed once per text:
+    every edition of a build, and every check of `serve`, reads the same theme)."""
+    import tinycss2
+
+    declared: dict[str, str] = {}
+    for rule in tinycss2.parse_stylesheet(css, skip_comments=True, skip_whitespace=True):
+        if rule.type == "qualified-rule" and tinycss2.serialize(rule.prelude).strip() in (":root", "html"):
+            for item in tinycss2.parse_blocks_contents(rule.content, skip_whitespace=True):
+                if item.type == "declaration" and item.name.startswith("--"):
+                    declared[item.name[2:]] = tinycss2.serialize(item.value).strip()
+    return declared
 
 
 def _resolve(value: str, declared: dict[str, str], depth: int = 0) -> str:
