@@ -18,6 +18,22 @@ def page_texts(path: Path) -> list[str]:
         document.close()
 
 
+def text_boxes_mm(path: Path, index: int, text: str) -> list[tuple[float, float]]:
+    """Where `text` is printed on a page: the left and top of each occurrence's first character, in mm from the
+    page's top left."""
+    document = pypdfium2.PdfDocument(path)
+    try:
+        page = document[index]
+        height, textpage = page.get_height(), page.get_textpage()
+        searcher, found = textpage.search(text), []
+        while (hit := searcher.get_next()) is not None:
+            left, _, _, top = textpage.get_charbox(hit[0])
+            found.append((left / PT_PER_MM, (height - top) / PT_PER_MM))
+        return found
+    finally:
+        document.close()
+
+
 def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
     """The size of each page as the reader holds it: the trim box (the media box when there is no bleed)."""
     reader = pypdf.PdfReader(path)

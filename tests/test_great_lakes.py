@@ -12,7 +12,7 @@ from coopbrochure.check import check_project
 from coopbrochure.pipeline import check_layout
 
 from conftest import REPO, copy_project
-from pdfread import page_texts
+from pdfread import page_texts, text_boxes_mm
 
 SAMPLE = REPO / "samples" / "great-lakes"
 
@@ -49,10 +49,21 @@ def test_every_finding_on_its_dossier_is_located(great_lakes):
 
 def test_its_dutch_a4_dossier_has_no_finding_and_a_ruled_notes_page(great_lakes):
     """Stranded words in captions and cells nudged, country chapters and articles fitted to their pages: all
-    measured, none tuned to this text. The page left empty before the back cover is ruled inside its text area."""
+    measured, none tuned to this text. A chart's small data table stays whole. The page left empty before the back
+    cover is ruled inside its text area."""
     [built] = build(great_lakes, editions=("nl-a4-web",), strict=True, jobs=1).editions
     assert built.layout == []
     texts = page_texts(built.path)
+    captions = [page for page, text in enumerate(texts, start=1)
+                for _ in re.finditer(r"Belgische portefeuille in [^,]+ in \d{4}, per kanaal", text)]
+    assert len(captions) == 2  # Congo's and Burundi's: a chart's data table is never split from its caption,
+    for page in captions:  # whose rows read "Gouvernementeel € 24 miljoen (57%)"
+        assert re.search(r"€ [\d,]+ miljoen \(\d+%\)", texts[page - 1]), f"page {page}: the rows are elsewhere"
+    # the note in italics under the sleeping-sickness table stays under its last row, in the same column
+    [table_page] = [index for index, text in enumerate(texts) if "Gemelde gevallen van slaapziekte" in text]
+    [(note_x, note_y)] = text_boxes_mm(built.path, table_page, "Gemelde gevallen van slaapziekte")
+    last_rows = text_boxes_mm(built.path, table_page, "2020")  # the year of its last row, right-aligned in a cell
+    assert any(abs(x - note_x) < 10 and 0 < note_y - y < 12 for x, y in last_rows), (last_rows, (note_x, note_y))
     [notes] = [index for index, text in enumerate(texts) if text.split()[:1] == ["Notities"]]  # and its folio
     document = pypdfium2.PdfDocument(built.path)
     try:

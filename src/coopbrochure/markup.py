@@ -135,6 +135,7 @@ def render(text: str, lang: str, allow_html: bool = False) -> Markup:
 
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_TABLE_NOTE = re.compile(r"(</table>\s*)<p><em>((?:(?!</?em>).)*)</em></p>", re.S)  # a paragraph in italics under it
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"^[\s€$%+\-−–.,\d\u00a0\u202f]*\d[\s€$%+\-−–.,\d\u00a0\u202f]*$")
@@ -143,7 +144,8 @@ SHORT_TABLE_ROWS = 10  # a table this short is kept whole on one page
 
 
 def _tables(html: str) -> str:
-    """Markdown tables: columns of figures aligned right, and a wide table marked to span both columns."""
+    """Markdown tables: columns of figures aligned right, a wide table marked to span both columns, and a paragraph
+    in italics right under a table taken for its note (source, units), which stays with it."""
     def table(match: re.Match) -> str:
         rows = [[cell for cell in _CELL.findall(row)] for row in _ROW.findall(match.group(1))]
         body = [row for row in rows if row and row[0][0] == "td"]
@@ -167,7 +169,9 @@ def _tables(html: str) -> str:
         kind = f' class="{" ".join(classes)}"' if classes else ""
         return f"<table{kind}>" + _ROW.sub(cells, match.group(1)) + "</table>"
 
-    return _TABLE.sub(table, html) if "<table>" in html else html
+    if "<table>" not in html:
+        return html
+    return _TABLE_NOTE.sub(r'\1<p class="table-note">\2</p>', _TABLE.sub(table, html))
 
 
 def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
