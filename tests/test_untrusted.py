@@ -395,10 +395,18 @@ def test_an_image_outside_the_data_folder_is_part_of_the_build_cache(minimal):
     assert build(minimal).editions[0].seconds is not None, "the cover image changed: rebuilt"
 
 
-@pytest.mark.skipif(os.getuid() == 0, reason="root reads any file")
-def test_an_unreadable_file_in_the_data_folder_is_a_located_error(minimal):
+def test_an_unreadable_file_in_the_data_folder_is_a_located_error(minimal, monkeypatch):
     article = minimal / "data/articles/eerste.md"
     article.chmod(0)
+    if os.getuid() == 0:  # root reads any file: the refusal that the system gives anyone else is given here
+        real_open = os.open
+
+        def refusing(path, flags, *args, **kwargs):
+            if Path(path) == article:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, flags, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", refusing)
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 1 and "internal error" not in result.output
     assert "data/articles/eerste.md: coopbrochure may not read this file (permission denied)" in result.stderr
