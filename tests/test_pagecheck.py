@@ -186,3 +186,46 @@ def test_check_layout_command_exits_1_with_located_findings(tmp_path, edition):
     assert outcome.exit_code == 1
     assert f"{ARTICLE}: page 6: page-fill: “" in outcome.output
     assert not (project / "output").exists()  # nothing written
+
+
+# a stranded word to nudge; without the countries at a glance, which no variant fits to this project's two countries
+REFITTED = ".columns p { hyphens: manual; } .countries-opener { display: none; }"
+
+
+def test_a_rebuild_starts_each_unchanged_section_from_its_last_fit(tmp_path):
+    from coopbrochure.pipeline import build
+
+    project = project_with(tmp_path, css=REFITTED, body=STRANDED)
+    [first] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert first.layouts > 1 and first.fit, "the stranded word needs a nudge: fitting lays the edition out again"
+    editorial = project / "data/editorial.md"  # another section changes: the edition is built again
+    editorial.write_text(editorial.read_text(encoding="utf-8") + "\nEen zin meer.\n", encoding="utf-8")
+    [again] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert again.seconds is not None and again.layouts == 1 and again.layout == []
+    assert again.fit == first.fit
+    article = project / ARTICLE  # the fitted section itself changes: it is fitted from the start
+    article.write_text(article.read_text(encoding="utf-8").replace("Het samenwerking", "Een samenwerking"),
+                       encoding="utf-8")
+    [changed] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert changed.layouts > 1 or changed.fit != first.fit
+
+
+def test_a_hostile_fit_memory_is_ignored(tmp_path):
+    import json
+
+    from coopbrochure.pipeline import build
+
+    project = project_with(tmp_path, css=REFITTED, body=STRANDED)
+    [first] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    cache = project / "output/.coopbrochure-cache.json"
+    records = json.loads(cache.read_text(encoding="utf-8"))
+    records["nl-a4-web"]["inputs"] = "changed"  # built again, from a memory of the project's other hands
+    records["nl-a4-web"]["fit"] = {digest: {"level": True, "moved": {"1": 10 ** 12, "x": 1}, "nudges": [1],
+                                            "wrapped": "abc", "scrim": 1} for digest in first.fit}
+    records["nl-a4-web"]["fit"]["x"] = [1]
+    cache.write_text(json.dumps(records), encoding="utf-8")
+    [result] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert result.seconds is not None and result.layout == [] and result.fit == first.fit
+    cache.write_text("[1, 2]", encoding="utf-8")
+    [result] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert result.seconds is not None and result.layout == []

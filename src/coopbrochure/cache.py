@@ -21,9 +21,11 @@ class BuildCache:
         self.project = project
         self.path = project.output_dir / CACHE_FILE
         try:
-            self.records: dict = json.loads(read_inside(self.path, project.output_dir))
+            records = json.loads(read_inside(self.path, project.output_dir))
         except (Unreadable, OSError, ValueError):
-            self.records = {}
+            records = {}
+        self.records: dict = {name: record for name, record in records.items() if isinstance(record, dict)} \
+            if isinstance(records, dict) else {}
 
     def fresh(self, edition: Edition, inputs: str, strict: bool = False) -> bool:
         """Whether the edition's PDF is the one built from exactly these inputs (and, for a strict build,
@@ -37,14 +39,22 @@ class BuildCache:
             return False
         return record.get("files", {}) == _named_files_digests(self.project, record.get("files", {}))
 
-    def record(self, edition: Edition, inputs: str, warnings: int, files: frozenset[Path] = frozenset()) -> None:
-        """Note what the edition was built from; `files` are the files its data names (images anywhere in
-        the project), whose content is checked again, as the input digest covers only the usual folders."""
+    def fits(self) -> dict[str, dict]:
+        """How the last build fitted each edition's sections (by edition name), for the next build to start from."""
+        return {name: record["fit"] for name, record in self.records.items()
+                if isinstance(record, dict) and isinstance(record.get("fit"), dict)}
+
+    def record(self, edition: Edition, inputs: str, warnings: int, files: frozenset[Path] = frozenset(),
+               fit: dict | None = None) -> None:
+        """Note what the edition was built from and how it was fitted; `files` are the files its data names
+        (images anywhere in the project), whose content is checked again, as the input digest covers only
+        the usual folders."""
         stat = self.project.output_path(edition).stat()
         named = {path.relative_to(self.project.root).as_posix(): "" for path in files
                  if path.is_relative_to(self.project.root) and not path.is_relative_to(self.project.data_dir.resolve())}
         self.records[edition.name] = {"inputs": inputs, "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                                      "warnings": warnings, "files": _named_files_digests(self.project, named)}
+                                      "warnings": warnings, "files": _named_files_digests(self.project, named),
+                                      "fit": fit or {}}
 
     def save(self) -> None:
         from .render import write_atomically

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from . import pagecheck
 from .render import MAX_LAYOUTS
@@ -41,9 +43,66 @@ class Fitter:
     write_options: dict = field(default_factory=dict)  # the profile's PDF options: pages measured as they print
     finish: Callable[[bytes], bytes] | None = None  # and its finishing (print: CMYK shadings)
     orders: dict[str, tuple[int, ...]] = field(default_factory=dict)  # section -> the variants it tries, in order
+    remembered: dict[str, dict] = field(default_factory=dict)  # the last build's fits, by section_digests
+    style: str = ""  # what the stylesheets say (fit_style): a remembered fit holds only under the same styles
 
     def __post_init__(self) -> None:
         self.html = name_blocks(self.html)
+        self.sections = _sections(self.html, self.style)
+        for section, (digest, first) in self.sections.items():
+            if (fit := self.remembered.get(digest)) is not None:
+                self._recall(section, first, fit)
+        self.first = apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped,
+                                  self.moved)
+
+    def memory(self) -> dict[str, dict]:
+        """How each section was fitted, by the digest of its HTML, for the next build to start from: a section
+        whose text and styles did not change is laid out once instead of being fitted again."""
+        fits = {}
+        for section, (digest, first) in self.sections.items():
+            blocks = range(first, first + self._blocks(section))
+
+            def mine(marks: dict) -> dict[int, int]:
+                return {int(block) - first: value for block, value in marks.items() if int(block) in blocks}
+
+            fit = {"level": self.levels.get(section, 0), "scrim": section in self.scrims,
+                   "joined": section in self.joined, "nudges": mine(self.nudges),
+                   "wrapped": sorted(mine(dict.fromkeys(self.wrapped, 1))), "moved": mine(self.moved),
+                   "tried": self.tried.get(section, {}) if len(self.tried.get(section, {})) > 1 else {}}
+            if any(fit.values()):
+                fits[digest] = fit
+        return fits
+
+    def _blocks(self, section: str) -> int:
+        later = [first for digest, first in self.sections.values() if first > self.sections[section][1]]
+        return (min(later) if later else 1 << 30) - self.sections[section][1]
+
+    def _recall(self, section: str, first: int, fit: dict) -> None:
+        """Start the section from its remembered fit; the cache file is read as untrusted, so anything that is
+        not a fit the theme knows is ignored."""
+        if not isinstance(fit, dict):
+            return
+        blocks = self._blocks(section)
+
+        def recalled(entries, most: int) -> dict[str, int]:
+            entries = entries if isinstance(entries, dict) else {}
+            return {str(first + int(block)): n for block, n in entries.items()
+                    if str(block).isdigit() and int(block) < blocks and type(n) is int and 0 < n <= most}
+
+        if type(fit.get("level")) is int and fit["level"] in (*DENSER, *LOOSER_FIRST):
+            self.levels[section] = fit["level"]
+        if fit.get("scrim") is True:
+            self.scrims.add(section)
+        if fit.get("joined") is True:
+            self.joined.add(section)
+        self.nudges.update(recalled(fit.get("nudges"), MAX_NUDGE))
+        wrapped = fit.get("wrapped") if isinstance(fit.get("wrapped"), list) else []
+        self.wrapped.update(recalled({str(block): 1 for block in wrapped}, 1))
+        self.moved.update(recalled(fit.get("moved"), MAX_MOVES))
+        tried = fit.get("tried") if isinstance(fit.get("tried"), dict) else {}
+        known = {str(level): level for level in {0, *DENSER, *LOOSER_FIRST}}  # the variants it tried, and found
+        self.tried[section] = {known[level]: count for level, count in tried.items()
+                               if level in known and type(count) is int and count >= 0}
 
     def review(self, document) -> str | None:
         """Inspect a laid-out document: the HTML to lay out next, or None to write this one.
@@ -141,6 +200,34 @@ def measure_text_over_art(document, texts: list[pagecheck.TextOverArt], write_op
 
 
 _TEXT_BLOCK = re.compile(r"<(p|h[1-6]|li|dt|dd|td|th|figcaption|blockquote|caption|figure|aside)\b([^>]*)>")
+
+
+_SECTION = re.compile(r'<\w+\b[^>]*\bdata-section="([^"]+)"')
+_BLOCK_NAME = re.compile(r' data-p="(\d+)"')
+
+
+def _sections(html: str, style: str) -> dict[str, tuple[str, int]]:
+    """Each section's digest (its HTML without the block numbers, which shift when a section before it
+    changes, and the styles) and the number of its first text block."""
+    starts = list(_SECTION.finditer(html))
+    found = {}
+    for start, end in zip(starts, [*starts[1:], None]):
+        text = html[start.start():end.start() if end else len(html)]
+        first = _BLOCK_NAME.search(text)
+        digest = hashlib.sha256((style + "\0" + _BLOCK_NAME.sub("", text)).encode("utf-8")).hexdigest()[:32]
+        found[start.group(1)] = (digest, int(first.group(1)) if first else 0)
+    return found
+
+
+def fit_style(stylesheets: list) -> str:
+    """A digest of the stylesheets a layout uses (files, or CSS text), and of the versions that lay it out."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{version('coopbrochure')} {version('weasyprint')}".encode())
+    for sheet in stylesheets:
+        text = sheet[0] if isinstance(sheet, tuple) else sheet
+        digest.update((Path(text).read_text(encoding="utf-8") if isinstance(text, Path) else text).encode() + b"\0")
+    return digest.hexdigest()
 
 
 def name_blocks(html: str) -> str:

@@ -16,7 +16,7 @@ from .config import Edition, Project, load_project
 from .context import edition_context, factsheet_context
 from .errors import Problem, RenderError
 from .finish import cover_thumbnail
-from .fitting import Fitter
+from .fitting import Fitter, fit_style
 from .i18n import labels
 from .loader import Dataset, country_codes
 from .pagecheck import Finding, summarise
@@ -41,6 +41,8 @@ class EditionResult:
     layout: list = field(default_factory=list)  # pagecheck.Finding: what the page-quality check found
     variants: dict[str, int] = field(default_factory=dict)  # section -> the variant it took to fit (data-fit)
     scrims: list[str] = field(default_factory=list)  # sections whose text over a picture got a scrim
+    layouts: int = 0  # how many times WeasyPrint laid the edition out to fit it
+    fit: dict = field(default_factory=dict)  # how its sections were fitted, for the next build (Fitter.memory)
 
 
 @dataclass(frozen=True)
@@ -83,9 +85,10 @@ def build(project_dir: Path | str = ".", *, languages: tuple[str, ...] = (), for
 
     checked = check_project(project_dir, strict=strict, loaded=loaded)
     built = {result.edition: result for result in _build_all(checked.project, checked.dataset, stale, options,
-                                                              jobs, progress)}
+                                                              jobs, progress, fits=cache.fits())}
     for edition, result in built.items():
-        cache.record(edition, inputs[edition], len(result.warnings) + len(result.layout), checked.dataset.files)
+        cache.record(edition, inputs[edition], len(result.warnings) + len(result.layout), checked.dataset.files,
+                     result.fit)
     cache.save()
     results = [built.get(edition) or EditionResult(edition, project.output_path(edition)) for edition in selected]
     languages_built = {edition.lang for edition in stale}
@@ -139,15 +142,19 @@ def check_layout(project_dir: Path | str = ".", *, languages: tuple[str, ...] = 
     checked = check_project(project_dir)
     selected = select(all_editions(checked.project), languages, formats, editions, profiles)
     options = {"html": False, "strict": False, "booklet": False}
-    return _build_all(checked.project, checked.dataset, selected, options, jobs, progress, write=False)
+    return _build_all(checked.project, checked.dataset, selected, options, jobs, progress, write=False,
+                      fits=BuildCache(checked.project).fits())
 
 
 def _build_all(project: Project, dataset: Dataset, editions: list[Edition], options: dict, jobs: int | None,
-               progress: Progress | None, write: bool = True) -> list[EditionResult]:
+               progress: Progress | None, write: bool = True,
+               fits: dict[str, dict] | None = None) -> list[EditionResult]:
     """Lay out the editions (in worker processes when there are several) and write each PDF from here.
 
-    Only this process writes PDFs, so killing it stops the build with every previous PDF intact.
+    Only this process writes PDFs, so killing it stops the build with every previous PDF intact. `fits`
+    are the last build's fits of each edition (by name), to start from.
     """
+    fits = fits or {}
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(editions)))
     notify = progress or (lambda *_: None)
     results = []
@@ -162,12 +169,13 @@ def _build_all(project: Project, dataset: Dataset, editions: list[Edition], opti
         images: dict = {}
         for edition in editions:
             notify("start", edition, None)
-            finish(edition, *render_edition(project, dataset, edition, images=images, **options))
+            finish(edition, *render_edition(project, dataset, edition, images=images,
+                                            remembered=fits.get(edition.name), **options))
         return results
     with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker, initargs=(project, dataset)) as pool:
         futures = {}
         for edition in editions:
-            futures[pool.submit(_render_in_worker, edition, options)] = edition
+            futures[pool.submit(_render_in_worker, edition, {**options, "remembered": fits.get(edition.name)})] = edition
             notify("start", edition, None)
         for future in as_completed(futures):
             finish(futures[future], *future.result())
@@ -226,11 +234,12 @@ def _edition_css(edition: Edition) -> str:
 
 def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html: bool = False,
                    strict: bool = False, booklet: bool = False,
-                   images: dict | None = None) -> tuple[EditionResult, dict[Path, bytes]]:
+                   images: dict | None = None, remembered: dict | None = None) -> tuple[EditionResult, dict[Path, bytes]]:
     """Lay out and finish one edition: what it produced, and the files to write (the PDF first).
 
     Writes the HTML too when asked, for debugging. `images` holds WeasyPrint's image caches, one per
-    profile, shared by the editions of one build in one process.
+    profile, shared by the editions of one build in one process. `remembered` is how the last build fitted
+    the edition's sections (EditionResult.fit): unchanged sections start from it.
     """
     from .impose import impose
 
@@ -241,9 +250,10 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
         write_atomically(target.with_suffix(".html"), document.encode("utf-8"))
     sheets = stylesheets(project, edition.format, edition.kind)
     profile = setup(project, edition, sheets)
+    layout_sheets = [*profile.stylesheets, _edition_css(edition)]
     fitter = Fitter(document, factsheet=edition.kind == "factsheet", write_options=profile.pdf_options,
-                    finish=profile.finish)
-    rendered = render_pdf(fitter.html, dataset.data_dir, [*profile.stylesheets, _edition_css(edition)],
+                    finish=profile.finish, remembered=remembered or {}, style=fit_style(layout_sheets))
+    rendered = render_pdf(fitter.first, dataset.data_dir, layout_sheets,
                           [project.root, project.theme_dir, *profile.roots], project.settings.allowed_hosts,
                           font_families(sheets), None if images is None else images.setdefault(edition.profile, {}),
                           prepare=profile.prepare, pdf_options=profile.pdf_options, review=fitter.review)
@@ -270,7 +280,7 @@ def render_edition(project: Project, dataset: Dataset, edition: Edition, *, html
     reports = [_preflight(project, edition, path, files[path]) for path in checked]
     result = EditionResult(edition, target, rendered.pages, time.perf_counter() - started, rendered.warnings,
                            rendered.notes_pages, list(files)[1:], blanks, reports, findings, dict(fitter.levels),
-                           sorted(fitter.scrims))
+                           sorted(fitter.scrims), rendered.layouts, fitter.memory())
     return result, files
 
 

@@ -22,6 +22,7 @@ class Rendered:
     pages: int
     warnings: list[str]
     notes_pages: list[int]  # pages left empty so that a section starts on its side (set as ruled notes pages)
+    layouts: int = 1  # how many times WeasyPrint laid it out (fitting asks for more)
 
 
 # What a layout may read from the project and the theme: images, fonts, stylesheets, colour profiles.
@@ -116,11 +117,18 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
     with _captured_warnings() as warnings:
         try:  # images read the options (resolution, quality) when they are loaded, during layout
             parsed = [css(sheet) for sheet in stylesheets]
+            first = None  # the first layout is kept: when no variant does better, it is the one written
+            layouts = 0
             for _ in range(MAX_LAYOUTS):
-                document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/",
-                                           url_fetcher=fetcher).render(
-                    stylesheets=parsed, font_config=fonts, color_profiles=colour_profiles, cache=images,
-                    **pdf_options)
+                if first and html == first[0]:
+                    document = first[1]
+                else:
+                    layouts += 1
+                    document = weasyprint.HTML(string=html, base_url=base_dir.as_uri() + "/",
+                                               url_fetcher=fetcher).render(
+                        stylesheets=parsed, font_config=fonts, color_profiles=colour_profiles, cache=images,
+                        **pdf_options)
+                first = first or (html, document)
                 revised = review(document) if review else None
                 if revised is None:
                     break
@@ -132,7 +140,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
     warnings = list(dict.fromkeys(warnings))
     warnings += [f"some text is set in {family}, a font the stylesheets do not bundle: the bundled fonts lack "
                  "some of its characters" for family in sorted(_unbundled_families(document, font_families))]
-    return Rendered(pdf, len(document.pages), warnings, _blank_pages(document))
+    return Rendered(pdf, len(document.pages), warnings, _blank_pages(document), layouts)
 
 
 def _blank_pages(document) -> list[int]:
