@@ -34,6 +34,25 @@ def text_boxes_mm(path: Path, index: int, text: str) -> list[tuple[float, float]
         document.close()
 
 
+def line_right_mm(path: Path, index: int, text: str) -> float:
+    """Where the line that prints `text` ends: the right edge of the last character printed after it on its line
+    (the characters that follow in the page's text at the same height), in mm from the page's left."""
+    document = pypdfium2.PdfDocument(path)
+    try:
+        textpage = document[index].get_textpage()
+        hit = textpage.search(text).get_next()
+        assert hit is not None, f"{text!r} is not on page {index + 1}"
+        _, bottom, right, top = textpage.get_charbox(hit[0])
+        for char in range(hit[0], textpage.count_chars()):
+            left, low, edge, high = textpage.get_charbox(char)
+            if high - low > 0 and not bottom < (low + high) / 2 < top:
+                break
+            right = max(right, edge)
+        return right / PT_PER_MM
+    finally:
+        document.close()
+
+
 def page_sizes_mm(path: Path) -> list[tuple[float, float]]:
     """The size of each page as the reader holds it: the trim box (the media box when there is no bleed)."""
     reader = pypdf.PdfReader(path)

@@ -12,7 +12,7 @@ from coopbrochure.check import check_project
 from coopbrochure.pipeline import check_layout
 
 from conftest import REPO, copy_project
-from pdfread import page_texts, text_boxes_mm
+from pdfread import line_right_mm, page_texts, text_boxes_mm
 
 SAMPLE = REPO / "samples" / "great-lakes"
 
@@ -82,3 +82,18 @@ def test_its_dutch_a4_dossier_has_no_finding_and_a_ruled_notes_page(great_lakes)
 
 def _near(rgb: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
     return all(abs(value - wanted) <= 12 for value, wanted in zip(rgb, target))
+
+
+def test_its_dutch_a5_dossier_has_no_finding_and_its_editorial_runs_beside_the_colophon(great_lakes):
+    """In A5 the editorial wraps around the colophon: its first line, which holds the initial, too; a long table
+    goes on overleaf with more than its last row."""
+    [built] = build(great_lakes, editions=("nl-a5-web",), strict=True, jobs=1).editions
+    assert built.layout == []
+    [(colophon, _)] = text_boxes_mm(built.path, 2, "Colofon")
+    assert line_right_mm(built.path, 2, "op een heldere ochtend") < colophon - 2
+    assert line_right_mm(built.path, 2, "het Kivumeer") < colophon - 2
+    # Congo's twelve programmes go on overleaf, under the repeated header: never one row alone there
+    continued = [text.split("PROGRAMMA PARTNER", 1)[1].split("Niet-gouvernementele")[0]
+                 for text in page_texts(built.path) if "PROGRAMMA PARTNER" in text and "Programma’s" not in text]
+    assert continued and all(len(re.findall(r"(lopend|afgerond|gepland)\s*$", rows, re.M)) >= 2
+                             for rows in continued), continued
