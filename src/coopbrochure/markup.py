@@ -117,6 +117,7 @@ def _name(match: re.Match, *, text: str, opens_block: bool) -> str:
     return f'<span class="name">{word}</span>'
 
 
+@functools.lru_cache(maxsize=1024)  # the same texts are rendered for every format and profile of a language
 def render(text: str, lang: str, allow_html: bool = False) -> Markup:
     """Block Markdown to HTML; footnotes become inline spans for the page-foot footnote area.
 
@@ -193,6 +194,11 @@ def inline(text: str | None, lang: str, nested: bool = False) -> Markup:
     """
     if not text:
         return Markup("")
+    return _inline(text, lang, nested) if isinstance(text, str) else _inline.__wrapped__(text, lang, nested)
+
+
+@functools.lru_cache(maxsize=4096)  # labels, names and captions recur in every edition of a language
+def _inline(text: str, lang: str, nested: bool) -> Markup:
     return Markup(typeset(_parser(lang, nested=nested).renderInline(text), lang))
 
 
@@ -209,12 +215,17 @@ def segments(html: Markup) -> list[tuple[str, str]]:
 
 def image_sources(body: str) -> list[tuple[int, str, str]]:
     """Every Markdown image of a body: (1-based line of its paragraph, src, alt text)."""
+    return list(_image_sources(body))
+
+
+@functools.lru_cache(maxsize=512)
+def _image_sources(body: str) -> tuple[tuple[int, str, str], ...]:
     found = []
     for token in _parser("en").parse(body):
         if token.type == "inline" and token.map:
             found += [(token.map[0] + 1, child.attrs["src"], child.content.strip())
                       for child in token.children or [] if child.type == "image"]
-    return found
+    return tuple(found)
 
 
 def markers(body: str) -> list[tuple[int, str, str, bool]]:

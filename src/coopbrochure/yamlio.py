@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import math
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +79,15 @@ def format_key_path(path: KeyPath) -> str:
 
 
 def parse(text: str, file: str, line_offset: int = 0) -> tuple[Located | None, list[Problem]]:
-    """Parse YAML text with safe-load semantics; report syntax errors, bad tags and duplicate keys."""
+    """Parse YAML text with safe-load semantics; report syntax errors, bad tags and duplicate keys.
+
+    A text parsed before is not parsed again (a rebuild, or serve, reads the same files many times): its
+    result is copied, so that no caller can change what the next one gets."""
+    return copy.deepcopy(_parsed(text, file, line_offset))
+
+
+@lru_cache(maxsize=512)
+def _parsed(text: str, file: str, line_offset: int) -> tuple[Located | None, list[Problem]]:
     if len(text) > MAX_BYTES:
         return None, [Problem(Location(file, 1 + line_offset, 1), "", f"{len(text):,} characters is more than the "
                                                                      f"{MAX_BYTES:,} a data file may hold; split it "
