@@ -130,3 +130,15 @@ def test_templates_escape_data(tmp_path):
 def test_project_templates_can_extend_the_theme(tmp_path):
     env = _env_with(tmp_path, '{% extends "!theme/publication.html.j2" %}{% block cover %}OWN COVER{% endblock %}')
     assert env.get_template("publication.html.j2").blocks["cover"]
+
+
+def test_a_text_parsed_again_is_the_same_whatever_the_first_caller_did_with_it():
+    from coopbrochure.yamlio import parse
+
+    text = "name: Peru\nprogrammes:\n  - budget: 12\n"
+    first, _ = parse(text, "data/countries/peru.yaml")
+    first.data["programmes"][0]["budget"] = 99
+    first.positions.clear()
+    again, _ = parse(text, "data/countries/peru.yaml")
+    assert again.data == {"name": "Peru", "programmes": [{"budget": 12}]}
+    assert again.locate(("programmes", 0, "budget")).line == 3
