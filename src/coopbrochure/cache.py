@@ -41,8 +41,7 @@ class BuildCache:
 
     def fits(self) -> dict[str, dict]:
         """How the last build fitted each edition's sections (by edition name), for the next build to start from."""
-        return {name: record["fit"] for name, record in self.records.items()
-                if isinstance(record, dict) and isinstance(record.get("fit"), dict)}
+        return {name: record["fit"] for name, record in self.records.items() if isinstance(record.get("fit"), dict)}
 
     def record(self, edition: Edition, inputs: str, warnings: int, files: frozenset[Path] = frozenset(),
                fit: dict | None = None) -> None:
