@@ -6,6 +6,7 @@ import re
 
 import pypdfium2
 import pytest
+import yaml
 
 from coopbrochure import build
 from coopbrochure.check import check_project
@@ -97,3 +98,15 @@ def test_its_dutch_a5_dossier_has_no_finding_and_its_editorial_runs_beside_the_c
                  for text in page_texts(built.path) if "PROGRAMMA PARTNER" in text and "Programma’s" not in text]
     assert continued and all(len(re.findall(r"(lopend|afgerond|gepland)\s*$", rows, re.M)) >= 2
                              for rows in continued), continued
+    # a chapter's key figures stay together, unless only its densest variants fit it (they may go on overleaf)
+    texts = [" ".join(text.split()) for text in page_texts(built.path)]
+    together = 0
+    for path in sorted((great_lakes / "data" / "countries").glob("*.yaml")):
+        country = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if built.variants.get(f"country-{country['iso'].lower()}", 0) in (2, 3):
+            continue
+        labels = [" ".join(figure["label"]["nl"].split()[:6]) for figure in country["key_figures"]]
+        pages = {label: {page for page, text in enumerate(texts, start=1) if label in text} for label in labels}
+        assert set.intersection(*pages.values()), (path.name, pages)  # a page holds them all
+        together += 1
+    assert together >= 2, built.variants
