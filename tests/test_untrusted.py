@@ -512,3 +512,13 @@ def test_opted_in_html_cannot_bypass_the_image_checks_with_a_data_address(minima
     result = CliRunner().invoke(main, ["build", str(minimal)])
     assert result.exit_code == 0, result.output
     assert "aaaaaaaaaa" not in " ".join(page_texts(minimal / "output/minimal-nl-a4-web.pdf"))
+
+
+@pytest.mark.parametrize("name, said", [("x" * 300 + ".png", "File name too long"),
+                                        ('"images/art\\0.svg"', "holds a NUL character")])
+def test_an_image_name_no_file_can_have_is_a_located_error(minimal, name, said):
+    """A name longer than the file system allows, or one holding a NUL: each a located error, not a traceback."""
+    replace_in(minimal / "data" / "articles" / "eerste.md", "image: images/art.svg", f"image: {name}")
+    result = CliRunner().invoke(main, ["validate", str(minimal)])
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert "data/articles/eerste.md:6:" in result.stderr and said in result.stderr, result.stderr

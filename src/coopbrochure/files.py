@@ -20,12 +20,12 @@ def check_reference(reference: str, base: Path, root: Path, allowed_hosts: list[
         if reference[:5].lower() == "data:":
             return _check_data_url(reference, max_pixels)
         return _check_url(reference, allowed_hosts)
-    path = (base / reference).resolve()
-    if not path.is_relative_to(root.resolve()):
-        return f"'{reference}' is outside the project; keep files inside the project folder"
     refused = outside(base / reference, root)
     if refused:
         return refused
+    path = (base / reference).resolve()
+    if not path.is_relative_to(root.resolve()):
+        return f"'{reference}' is outside the project; keep files inside the project folder"
     if not path.is_file():
         return f"file not found: {relative(path, root)}; add it or correct the path"
     return check_image(path, max_pixels)
@@ -147,6 +147,8 @@ def outside(path: Path, root: Path) -> str | None:
     A path outside the project, or one that passes through a symbolic link below the project folder, is
     refused: a project that arrives from elsewhere could otherwise point the build at any file.
     """
+    if "\0" in str(path):
+        return f"'{_shortened(path)}' holds a NUL character, which no file name can; correct the path"
     absolute = Path(os.path.normpath(path if path.is_absolute() else Path.cwd() / path))
     for root in dict.fromkeys((Path(os.path.normpath(root.absolute())), root.resolve())):
         if absolute.is_relative_to(root):
@@ -157,10 +159,19 @@ def outside(path: Path, root: Path) -> str | None:
     current = root
     for part in parts:
         current = current / part
-        if current.is_symlink():
+        try:
+            link = current.is_symlink()
+        except OSError as error:  # a name longer than the file system allows, say
+            return f"'{_shortened(path)}' cannot be a file name here ({os.strerror(error.errno)}); correct the path"
+        if link:
             return (f"{current.relative_to(root).as_posix()} is a symbolic link; coopbrochure reads and writes "
                     "only real files inside the project: copy the file in instead")
     return None
+
+
+def _shortened(path: Path) -> str:
+    text = str(path).replace("\0", "\\0")
+    return text if len(text) <= 60 else text[:30] + "…" + text[-20:]
 
 
 def read_inside(path: Path, root: Path) -> bytes:
