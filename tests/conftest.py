@@ -52,3 +52,12 @@ def sample(sample_project) -> Path:
 def minimal(tmp_path) -> Path:
     """A fresh copy of the smallest valid project."""
     return copy_project(PROJECTS / "minimal", tmp_path / "minimal")
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items):
+    """With workers (pytest-xdist), the tests that read the built sample share one worker, so that it is built
+    once, not once on each."""
+    for item in items:
+        if "sample_project" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("sample"))

@@ -234,12 +234,13 @@ def leader(x: float, y: float, radius: float, box, colour: str) -> str:
             f'stroke-width="0.4"/>')
 
 
-def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None, bold: bool = False):
+def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None, bold: bool = False,
+                  focus: bool = True):
     """(x, y, box) of a name well inside the visible part of a country, near its middle; None if it does not fit.
 
     Given `sea` (a function returning the sea mask), a name that does not fit inside is centred near the
-    country's middle, running over its neighbours, else goes to the sea right beside the country, else
-    anywhere free nearest its middle: never over another label."""
+    country's middle, running over its neighbours (a `focus` country only), else goes to the sea right beside
+    the country, else (a focus country only) anywhere free nearest its middle: never over another label."""
     mask = room.mask(rings, dry=True)
     inside = [(r, c) for r in range(room.rows) for c in range(room.columns) if mask[r][c]]
     if not inside:  # all under a lake (or too small for a cell): the wet cells will do
@@ -267,12 +268,12 @@ def country_label(room: Room, rings: list[list[Point]], text: str, size: float, 
         return best
 
     best = nearest(inside, mask)
-    if best is None and sea is not None:  # centred on the country, running over its neighbours
+    if best is None and sea is not None and focus:  # centred on the country, running over its neighbours
         best = nearest([(r, c) for r, c in inside if math.hypot(r - middle_r, c - middle_c) * CELL <= 12], None)
     if best is None and sea is not None:
         everywhere = list(room.cells((0, 0, room.width, room.height)))
         best = nearest(everywhere, sea(), outside=True)
-        if best is None:  # anywhere free, nearest the country's middle
+        if best is None and focus:  # anywhere free, nearest the country's middle
             anywhere = [[True] * room.columns for _ in range(room.rows)]
             best = nearest(everywhere, anywhere, outside=True, limit=False)
     return best[2:] if best else None
@@ -333,7 +334,8 @@ def place_marks(prefix: str, room: Room, view: View, places: list[Place], palett
 
 def country_names(room: Room, shapes: dict, lakes: list, focus: list[str], names: dict[str, str],
                   palette: dict[str, str], fonts: str):
-    """Names of the focus countries (always), then of the larger neighbours where they fit inside."""
+    """Names of the focus countries (always), then of the larger neighbours where they fit inside, or in the sea
+    beside them (a neighbour cut to a sliver by the frame)."""
     def sea():
         land = room.mask([r for rings in shapes.values() for r in rings])
         return [[not cell or wet for cell, wet in zip(row, lake)] for row, lake in zip(land, room.water)]
@@ -344,8 +346,8 @@ def country_names(room: Room, shapes: dict, lakes: list, focus: list[str], names
         if code not in names or code in UNLABELLED:
             continue
         size = FOCUS_SIZE if code in focus else NEIGHBOUR_SIZE
-        if spot := country_label(room, shapes[code], names[code], size, sea if code in focus else None,
-                                 bold=code in focus):
+        if spot := country_label(room, shapes[code], names[code], size, sea, bold=code in focus,
+                                 focus=code in focus):
             room.take(spot[2])
             kind = "focus" if code in focus else "neighbour"
             labels.append(svg_text(spot[0], spot[1], names[code], size=size, weight=700 if code in focus else 400,
