@@ -20,12 +20,14 @@ def check_reference(reference: str, base: Path, root: Path, allowed_hosts: list[
         if reference[:5].lower() == "data:":
             return _check_data_url(reference, max_pixels)
         return _check_url(reference, allowed_hosts)
-    refused = outside(base / reference, root)
-    if refused:
-        return refused
+    if "\0" in reference:
+        return outside(base / reference, root)  # which says why, as resolving cannot
     path = (base / reference).resolve()
     if not path.is_relative_to(root.resolve()):
         return f"'{reference}' is outside the project; keep files inside the project folder"
+    refused = outside(base / reference, root)
+    if refused:
+        return refused
     if not path.is_file():
         return f"file not found: {relative(path, root)}; add it or correct the path"
     return check_image(path, max_pixels)
