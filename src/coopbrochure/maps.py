@@ -234,13 +234,13 @@ def leader(x: float, y: float, radius: float, box, colour: str) -> str:
             f'stroke-width="0.4"/>')
 
 
-def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None, bold: bool = False,
-                  focus: bool = True):
+def country_label(room: Room, rings: list[list[Point]], text: str, size: float, sea=None, focus: bool = True):
     """(x, y, box) of a name well inside the visible part of a country, near its middle; None if it does not fit.
 
     Given `sea` (a function returning the sea mask), a name that does not fit inside is centred near the
-    country's middle, running over its neighbours (a `focus` country only), else goes to the sea right beside
-    the country, else (a focus country only) anywhere free nearest its middle: never over another label."""
+    country's middle, running over its neighbours (a `focus` country only, whose name is bold), else goes to the
+    sea right beside the country, else (a focus country only) anywhere free nearest its middle: never over
+    another label."""
     mask = room.mask(rings, dry=True)
     inside = [(r, c) for r in range(room.rows) for c in range(room.columns) if mask[r][c]]
     if not inside:  # all under a lake (or too small for a cell): the wet cells will do
@@ -249,7 +249,7 @@ def country_label(room: Room, rings: list[list[Point]], text: str, size: float, 
         if not inside:
             return None
     middle_r, middle_c = sum(r for r, _ in inside) / len(inside), sum(c for _, c in inside) / len(inside)
-    half = text_box(0, 0, text, size, "middle", bold)[2] / CELL
+    half = text_box(0, 0, text, size, "middle", focus)[2] / CELL
     reach_ = max(math.hypot(r - middle_r, c - middle_c) for r, c in inside) + half + 2
 
     def nearest(cells, where, outside=False, limit=True):
@@ -259,7 +259,7 @@ def country_label(room: Room, rings: list[list[Point]], text: str, size: float, 
             if outside and limit and distance > reach_ ** 2 or best is not None and best[0] == 0 and distance > best[1]:
                 break
             x, y = (c + 0.5) * CELL, (r + 0.5) * CELL + 0.35 * size
-            box = text_box(x, y, text, size, "middle", bold)
+            box = text_box(x, y, text, size, "middle", focus)
             padded = (box[0] - 2, box[1] - 2, box[2] + 2, box[3] + 2)
             if room.free(box, gap=2.5) and (where is None or all(where[rr][cc] for rr, cc in room.cells(padded))):
                 crowded = not room.free(box, gap=12.0)  # keep clear of place names where there is room
@@ -346,8 +346,7 @@ def country_names(room: Room, shapes: dict, lakes: list, focus: list[str], names
         if code not in names or code in UNLABELLED:
             continue
         size = FOCUS_SIZE if code in focus else NEIGHBOUR_SIZE
-        if spot := country_label(room, shapes[code], names[code], size, sea, bold=code in focus,
-                                 focus=code in focus):
+        if spot := country_label(room, shapes[code], names[code], size, sea, focus=code in focus):
             room.take(spot[2])
             kind = "focus" if code in focus else "neighbour"
             labels.append(svg_text(spot[0], spot[1], names[code], size=size, weight=700 if code in focus else 400,
