@@ -86,13 +86,16 @@ def _near(rgb: tuple[int, int, int], target: tuple[int, int, int]) -> bool:
 
 
 def test_its_dutch_a5_dossier_has_no_finding_and_its_editorial_runs_beside_the_colophon(great_lakes):
-    """In A5 the editorial wraps around the colophon: its first line, which holds the initial, too; a long table
-    goes on overleaf with more than its last row."""
+    """In A5 the editorial wraps around the colophon: its first line, which holds the initial, too, and starts after
+    it; a long table goes on overleaf with more than its last row."""
     [built] = build(great_lakes, editions=("nl-a5-web",), strict=True, jobs=1).editions
     assert built.layout == []
     [(colophon, _)] = text_boxes_mm(built.path, 2, "Colofon")
     assert line_right_mm(built.path, 2, "op een heldere ochtend") < colophon - 2
     assert line_right_mm(built.path, 2, "het Kivumeer") < colophon - 2
+    [(column_left, _)] = text_boxes_mm(built.path, 2, "Meren die verbinden")
+    [(after_initial, _)] = text_boxes_mm(built.path, 2, "ie op een heldere")
+    assert after_initial > column_left + 3  # the first line follows its initial, not over it
     # Congo's twelve programmes go on overleaf, under the repeated header: never one row alone there
     continued = [text.split("PROGRAMMA PARTNER", 1)[1].split("Niet-gouvernementele")[0]
                  for text in page_texts(built.path) if "PROGRAMMA PARTNER" in text and "Programma’s" not in text]
