@@ -63,20 +63,32 @@ def test_long_enough_article_fills_its_page(tmp_path):
     assert ARTICLE not in {finding.source for finding in found}
 
 
-# what fitting does to a text block's line breaking, undone: the defect stays for the check to find
+# what fitting does to a text block's line breaking, undone (with its ungluing): the defect stays for the check
 NO_MENDING = ("[data-nudge], [data-nudge] *, [data-wrap], [data-wrap] * { word-spacing: normal !important; "
               "hyphens: manual !important; overflow-wrap: normal !important; }")
-STRANDED = ("Het " + "\u00a0".join(["samenwerking"] * 5)  # nearly a column wide: "Het" cannot share its line
+STRANDED = ("Het " + "\u00a0".join(["samenwerking"] * 5)  # wider than a column: "Het" cannot share its line
             + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6)
 TOO_LONG = (LOREM * 3 + "\u00a0".join(["samenwerking"] * 7)  # wider than a column, and not allowed to break
             + " " + LOREM * 3 + "\n\n[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 6)
 
 
-def test_word_stranded_before_a_glued_run_is_found(tmp_path):
+def test_word_stranded_before_a_glued_run_is_found(tmp_path, monkeypatch):
+    monkeypatch.setattr(fitting, "unglued", lambda html, block: html)
     css = ".columns p { hyphens: manual; }" + NO_MENDING
     found = findings(project_with(tmp_path, css=css, body=STRANDED), kind="stranded-line")
     assert found and found[0].source == ARTICLE
     assert "“Het”" in found[0].message and found[0].page == 5
+
+
+def test_words_spread_over_a_justified_line_are_found_stranded(tmp_path, monkeypatch):
+    monkeypatch.setattr(fitting, "unglued", lambda html, block: html)
+    # justified, "Het is" spans the measure; what counts is the width of its words, not of its widened spaces
+    css = ".columns p { hyphens: manual; }" + NO_MENDING
+    for words in ("Het is", "De samenwerking tussen beide"):  # a sixth of the measure; three spaces 3 em wide
+        found = findings(project_with(tmp_path / words, css=css, body=STRANDED.replace("Het", words, 1)),
+                         kind="stranded-line")
+        assert found and found[0].source == ARTICLE and found[0].page == 5
+        assert f"“{words}”" in found[0].message, found[0].message
 
 
 def test_fitting_mends_a_stranded_word_by_nudging_its_paragraph(tmp_path):
@@ -84,7 +96,8 @@ def test_fitting_mends_a_stranded_word_by_nudging_its_paragraph(tmp_path):
     assert findings(project, kind="stranded-line") == []
 
 
-def test_line_running_out_of_its_column_is_found(tmp_path):
+def test_line_running_out_of_its_column_is_found(tmp_path, monkeypatch):
+    monkeypatch.setattr(fitting, "unglued", lambda html, block: html)
     css = ".columns p { hyphens: manual; }" + NO_MENDING
     found = findings(project_with(tmp_path, css=css, body=TOO_LONG), kind="overflow")
     assert found and found[0].source == ARTICLE and found[0].page == 5

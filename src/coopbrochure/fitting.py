@@ -242,8 +242,8 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
                  moved: dict[str, int] | None = None) -> str:
     """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
     (`data-scrim`) or its joining the page before (`data-flow`), each text block with its nudge
-    (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`), and set each
-    moved figure, box or quote that many paragraphs later."""
+    (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`, its glued words
+    unglued), and set each moved figure, box or quote that many paragraphs later."""
     for section in {*levels, *scrims, *joined}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
@@ -255,9 +255,23 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
         marker = f'data-p="{block}"'
         marks = (f' data-nudge="{nudges[block]}"' if block in nudges else "") + (" data-wrap" if block in wrapped else "")
         html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?(?: data-wrap)?>', f"{marker}{marks}>", html, count=1)
+    for block in wrapped:
+        html = unglued(html, block)
     for element, paragraphs in (moved or {}).items():
         html = _move_after_paragraphs(html, element, paragraphs)
     return html
+
+
+_WORD_GLUE = re.compile(r"(?<=\w)\u00a0(?=\w)")
+
+
+def unglued(html: str, block: str) -> str:
+    """The text block named `block` with the no-break spaces between its words made ordinary spaces: a line of
+    it ran out of its column, and a run of glued words can break nowhere else (punctuation keeps its glue)."""
+    found = re.search(rf'<(\w+)\b[^>]*\bdata-p="{re.escape(block)}"[^>]*>(.*?)</\1>', html, re.S)
+    if found is None:
+        return html
+    return html[:found.start(2)] + _WORD_GLUE.sub(" ", found.group(2)) + html[found.end(2):]
 
 
 _PARAGRAPH_AFTER = re.compile(r"\s*<p\b[^>]*>.*?</p>", re.S)

@@ -9,6 +9,7 @@ PT_PER_PX = 0.75          # CSS px to points
 MM_PER_PX = 25.4 / 96
 MIN_FILL = 1 / 3          # a page whose text area is filled less than this is near-empty
 MIN_LINE = 1 / 3          # a line shorter than this share of its measure, not the last of its paragraph, is stranded
+MAX_STRETCH = 1.5         # ... and so is a justified line whose spaces justifying widened by more than this (em)
 MAX_HOLE = 1 / 5          # a column or page ending this share of its height early, while its flow goes on
 MIN_COLUMN_HOLE = 1 / 8   # ... and, for a column, this share of the page's height (less is one item's unevenness)
 MIN_TYPE_PT = 6.0
@@ -269,18 +270,21 @@ class _PageWalk:
         if len(lines) < 2:
             return
         for index, line in enumerate(lines[:-1]):
-            used = extents[index]
-            if used >= measure * MIN_LINE or measure < 20 / MM_PER_PX or _forced_break(line):
+            used, stretch = extents[index] - _justification(line, self.boxes), _stretch(line, self.boxes)
+            if (used >= measure * MIN_LINE and stretch <= MAX_STRETCH) or measure < 20 / MM_PER_PX \
+                    or _forced_break(line):
                 continue
             following = _first_word_width(lines[index + 1], self.boxes)
             if justified or used + following + 4 < measure:
                 words = _text_words("".join(text.text for text in _leaves(line, self.boxes)
                                              if isinstance(text, self.boxes.TextBox)))
+                fill = (f"{used / measure:.0%} of the measure" if used < measure * MIN_LINE
+                        else f"its spaces widened by {stretch:.1f} em to fill the measure")
                 self.problems.append(Finding(
                     "stranded-line", self.number, _words(block),  where.source,
-                    f"a line holds only “{words}” ({used / measure:.0%} of the measure) and the text goes on on the "
-                    "next line; a no-break space or a long unbreakable word keeps the words apart: allow a break "
-                    "between them", where.section, _block_name(block)))
+                    f"a line holds only “{words}” ({fill}) and the text goes on on the next line; a no-break space "
+                    "or a long unbreakable word keeps the words apart: allow a break between them", where.section,
+                    _block_name(block)))
 
     def _add(self, kind: str, where: _Where, element: str, message: str, paragraph: str = "") -> None:
         self.problems.append(Finding(kind, self.number, element, where.source, message, where.section, paragraph))
@@ -410,6 +414,18 @@ def _extent(line, boxes) -> float:
              if not (isinstance(leaf, boxes.TextBox) and not leaf.text.strip())
              and leaf.style["position"] not in ("absolute", "fixed")]
     return (max(right) - line.position_x) if right else 0.0
+
+
+def _justification(line, boxes) -> float:
+    """The width that justifying a line added to its spaces (WeasyPrint widens each space and no-break space)."""
+    return sum(leaf.justification_spacing * (leaf.text.count(" ") + leaf.text.count("\u00a0"))
+               for leaf in _leaves(line, boxes) if isinstance(leaf, boxes.TextBox))
+
+
+def _stretch(line, boxes) -> float:
+    """How much justifying a line widened each of its spaces, in em of its text."""
+    return max((leaf.justification_spacing / leaf.style["font_size"] for leaf in _leaves(line, boxes)
+                if isinstance(leaf, boxes.TextBox) and leaf.style["font_size"]), default=0.0)
 
 
 def _block_name(block) -> str:
