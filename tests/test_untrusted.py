@@ -522,3 +522,13 @@ def test_an_image_name_no_file_can_have_is_a_located_error(minimal, name, said):
     result = CliRunner().invoke(main, ["validate", str(minimal)])
     assert result.exit_code == 1 and "internal error" not in result.output, result.output
     assert "data/articles/eerste.md:6:" in result.stderr and said in result.stderr, result.stderr
+
+
+@pytest.mark.parametrize("name, said", [("x" * 1000, "File name too long"), ('"editorial\\0"', "holds a NUL character"),
+                                        ("../../../etc/hostname", "outside the project")])
+def test_a_text_name_no_file_can_have_is_a_located_error(minimal, name, said):
+    """The same for the name of a text (found by the fuzz test: a traceback once)."""
+    replace_in(minimal / "data" / "publication.yaml", "editorial: editorial.md", f"editorial: {name}")
+    result = CliRunner().invoke(main, ["validate", str(minimal)])
+    assert result.exit_code == 1 and "internal error" not in result.output, result.output
+    assert "data/publication.yaml:11:" in result.stderr and said in result.stderr, result.stderr

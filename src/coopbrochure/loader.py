@@ -12,7 +12,7 @@ from babel import Locale
 
 from .config import Project
 from .errors import Location, Problem, relative
-from .files import Unreadable, check_reference, read_inside
+from .files import Unreadable, check_reference, outside, read_inside
 from .geo import has_outline
 from .localize import missing_translations
 from .markup import image_sources, markers, split_front_matter
@@ -133,7 +133,10 @@ class _Loader:
             for candidate, fell_back in ((f"{stem}.{lang}.md", False), (f"{stem}.md", False),
                                          (f"{stem}.{self.fallback}.md", True)):
                 path = self.data_dir / candidate
-                if path.is_file() and path.resolve().is_relative_to(self.root.resolve()):
+                if (refused := outside(path, self.root)) is not None:  # a NUL, a name too long, a link, ../..
+                    self.problems.append(Problem(named_at, key, refused))
+                    return found
+                if path.is_file():
                     if fell_back:
                         self.fallbacks[lang] += 1
                         self.problems.append(Problem(named_at, key, f"no '{lang}' text ({stem}.{lang}.md); the "
