@@ -136,7 +136,9 @@ def render(text: str, lang: str, allow_html: bool = False) -> Markup:
 
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
-_TABLE_NOTE = re.compile(r"(</table>\s*)<p><em>((?:(?!</?em>).)*)</em></p>", re.S)  # a paragraph in italics under it
+# a table, and a paragraph in italics under it (its footnote, if any, after the italics)
+_TABLE_NOTE = re.compile(r'(<table(?: class="([^"]*)")?>.*?</table>)\s*<p><em>((?:(?!</?em>).)*)</em>'
+                         r'(\u2060<span class="footnote">(?:(?!</p>).)*)?</p>', re.S)
 _ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 _CELL = re.compile(r"<(t[hd])([^>]*)>(.*?)</\1>", re.S)
 _NUMBER = re.compile(r"^[\s€$%+\-−–.,\d\u00a0\u202f]*\d[\s€$%+\-−–.,\d\u00a0\u202f]*$")
@@ -146,7 +148,8 @@ SHORT_TABLE_ROWS = 10  # a table this short is kept whole on one page
 
 def _tables(html: str) -> str:
     """Markdown tables: columns of figures aligned right, a wide table marked to span both columns, and a paragraph
-    in italics right under a table taken for its note (source, units), which stays with it."""
+    in italics right under a table taken for its note (source, units), which stays with it: both in one block,
+    which a short table keeps whole (WeasyPrint does not always keep a paragraph with the table before it)."""
     def table(match: re.Match) -> str:
         rows = [[cell for cell in _CELL.findall(row)] for row in _ROW.findall(match.group(1))]
         body = [row for row in rows if row and row[0][0] == "td"]
@@ -172,7 +175,9 @@ def _tables(html: str) -> str:
 
     if "<table>" not in html:
         return html
-    return _TABLE_NOTE.sub(r'\1<p class="table-note">\2</p>', _TABLE.sub(table, html))
+    return _TABLE_NOTE.sub(lambda match: f'<div class="table-block {match.group(2) or ""}">{match.group(1)}'
+                           f'<p class="table-note">{match.group(3)}{match.group(4) or ""}</p></div>',
+                           _TABLE.sub(table, html))
 
 
 def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:
