@@ -63,3 +63,30 @@ def test_prepared_images_are_reused_from_the_cache(photo_project):
     stamps = {path.name: path.stat().st_mtime_ns for path in cache.iterdir()}
     build(photo_project, force=True)
     assert {path.name: path.stat().st_mtime_ns for path in cache.iterdir()} == stamps
+
+
+def test_an_image_drawn_small_in_one_pdf_keeps_its_size_in_the_next(tmp_path):
+    """WeasyPrint downsamples an image drawn small (its `dpi` option); a later PDF of the same image cache, which
+    draws it large, embeds it whole: every JPEG's pixels are the size its image dictionary says (poppler and
+    Ghostscript drew a mismatched one short of its frame)."""
+    from coopbrochure.render import render_pdf
+
+    generator = random.Random(3)
+    photo = Image.new("RGB", (64, 32))
+    photo.putdata([(generator.randrange(256), 90, 160) for _ in range(64 * 32)])
+    photo.resize((512, 256)).save(tmp_path / "photo.jpg", quality=90)
+    images: dict = {}
+
+    def embedded(width_mm: int) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        html = f'<img src="photo.jpg" alt="" style="width: {width_mm}mm">'
+        rendered = render_pdf(html, tmp_path, [], [tmp_path], [], set(), images, pdf_options={"dpi": 96})
+        found = []
+        for page in pypdf.PdfReader(io.BytesIO(rendered.pdf)).pages:
+            for image in page.images:
+                stream = image.indirect_reference.get_object()
+                found.append((Image.open(io.BytesIO(stream.get_data())).size, (stream["/Width"], stream["/Height"])))
+        return found
+
+    small, large = embedded(20), embedded(150)
+    assert [pixels for pixels, _ in small] == [(76, 38)] and [pixels for pixels, _ in large] == [(512, 256)]
+    assert all(pixels == said for pixels, said in small + large), (small, large)

@@ -99,6 +99,7 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
+    _images_keep_their_data()
     fonts = FontConfiguration()
     colour_profiles: dict = {}  # filled by @color-profile rules, for the output intent
     fetcher = sandboxed_fetcher(allowed_roots, allowed_hosts, prepare)
@@ -141,6 +142,41 @@ def render_pdf(html: str, base_dir: Path, stylesheets: list[Stylesheet], allowed
     warnings += [f"some text is set in {family}, a font the stylesheets do not bundle: the bundled fonts lack "
                  "some of its characters" for family in sorted(_unbundled_families(document, font_families))]
     return Rendered(pdf, len(document.pages), warnings, _blank_pages(document), layouts)
+
+
+def _images_keep_their_data() -> None:
+    """Mend WeasyPrint 70's `dpi` option for images drawn in several PDFs (the layouts fitting measures, the
+    editions of one build): it stored the copy it downsampled for one PDF as the image's own data, and the next
+    PDF that drew the image at full size wrote that copy under the original's size, which poppler and
+    Ghostscript draw short of its frame. Each downsampled copy is now kept apart, and the image keeps its data."""
+    from weasyprint.images import RasterImage
+
+    whole = RasterImage.get_x_object
+    if getattr(whole, "keeps_data", False):
+        return
+
+    def get_x_object(image, interpolate, dpi_ratio):
+        if dpi_ratio == 1:
+            return whole(image, interpolate, dpi_ratio)
+        import io
+
+        from PIL import Image
+
+        source, width, height = image.image_data, image.width, image.height
+        with Image.open(io.BytesIO(source.data)) as copy:
+            kind = copy.format
+            copy.thumbnail((max(1, round(width * dpi_ratio)), max(1, round(height * dpi_ratio))))
+            buffer = io.BytesIO()
+            copy.save(buffer, format=kind, optimize=image.optimize)
+            image.width, image.height = copy.size
+        image.image_data = image.cache_image_data(buffer.getvalue(), slot=f"downsampled-{image.width}x{image.height}")
+        try:
+            return whole(image, interpolate, 1)
+        finally:
+            image.image_data, image.width, image.height = source, width, height
+
+    get_x_object.keeps_data = True
+    RasterImage.get_x_object = get_x_object
 
 
 def _blank_pages(document) -> list[int]:
