@@ -341,3 +341,23 @@ def test_transparency_is_an_error_in_a_pdfx_1a_file(tmp_path):
     assert "transparency in a PDF/X-1a:2003 file" in messages(preflight(path, "print"), None)
     path.write_bytes(data)
     assert "transparency" not in messages(preflight(path, "print"), None), "PDF/X-4 allows it"
+
+
+@pytest.mark.parametrize("profile", ["print", "web"])
+def test_a_jpeg_not_the_size_its_dictionary_says_is_an_error(tmp_path, profile):
+    jpeg = rgb_jpeg(100, 50)
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [" + A5.encode() + b"] /Contents 4 0 R "
+               b"/Resources << /XObject << /Im1 5 0 R /Im2 6 0 R >> >> >>",
+               stream(b"", b"q 200 0 0 100 0 0 cm /Im1 Do Q q 100 0 0 50 0 200 cm /Im2 Do Q"),
+               stream(b"/Type /XObject /Subtype /Image /Width 200 /Height 100 /ColorSpace /DeviceRGB "
+                      b"/BitsPerComponent 8 /Filter /DCTDecode", jpeg),
+               stream(b"/Type /XObject /Subtype /Image /Width 100 /Height 50 /ColorSpace /DeviceRGB "
+                      b"/BitsPerComponent 8 /Filter /DCTDecode", jpeg)]
+    path = tmp_path / "mismatched.pdf"
+    path.write_bytes(raw_pdf(objects))
+    mismatched = [finding.message for finding in preflight(path, profile).errors if "JPEG" in finding.message]
+    assert mismatched == ["1 JPEG image(s) whose data (100×50 px) is not the size their dictionary says: viewers "
+                          "and print shops draw them differently, some short of their frame; build again, and "
+                          "report it if it stays"]

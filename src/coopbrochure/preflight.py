@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
+from PIL import Image
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
@@ -137,7 +138,7 @@ def _check_document(reader: PdfReader, profile: str, min_ppi: float, low_ppi: fl
             findings += _image_findings(number, scan, min_ppi, low_ppi) + _rgb_findings(number, scan)
             findings += _ink_findings(number, scan, ink_limit)
             findings += _box_findings(number, page)
-    findings = _merge_repeats(findings)
+    findings = _merge_repeats(findings) + _jpeg_size_findings(reader)
     if profile == "web":
         part = _match(r"pdfuaid:part(?:>|\s*=\s*[\"'])\s*(\d)", xmp)
         return findings + _web_findings(catalog, info, xmp), f"PDF/UA-{part}" if part else None
@@ -364,6 +365,42 @@ def _transparency(reader: PdfReader) -> bool:
                     or _get(node, "/Group", "/S") == "/Transparency"):
                 return True
     return False
+
+
+def _jpeg_size_findings(reader: PdfReader) -> list[Finding]:
+    """A JPEG whose pixels are not the size its image dictionary says: each reader draws it its own way."""
+    seen: set = set()
+    images = {key: image for page in reader.pages for key, image in _resource_images(page.get("/Resources"), seen)}
+    mismatched = []
+    for image in images.values():
+        if image.get("/Filter") != "/DCTDecode":
+            continue
+        try:
+            with Image.open(io.BytesIO(image.get_data())) as jpeg:
+                pixels = jpeg.size
+        except (OSError, ValueError):
+            pixels = None
+        if pixels != (int(image.get("/Width", 0)), int(image.get("/Height", 0))):
+            mismatched.append(f"{pixels[0]}×{pixels[1]} px" if pixels else "unreadable")
+    return [Finding(None, "error", f"{len(mismatched)} JPEG image(s) whose data ({', '.join(mismatched[:3])}) is not "
+                                   "the size their dictionary says: viewers and print shops draw them differently, "
+                                   "some short of their frame; build again, and report it if it stays")] \
+        if mismatched else []
+
+
+def _resource_images(resources, seen: set):
+    """The images among a page's resources and those of its forms and patterns, as (object number, image)."""
+    resources = _resolve(resources)
+    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        return
+    seen.add(id(resources))
+    for group in ("/XObject", "/Pattern"):
+        for item in (_get(resources, group) or {}).values():
+            found = _resolve(item)
+            if _get(found, "/Subtype") == "/Image":
+                yield getattr(item, "idnum", id(found)), found
+            elif isinstance(found, DictionaryObject):
+                yield from _resource_images(_get(found, "/Resources"), seen)
 
 
 def _objects(roots: list, children):
