@@ -130,6 +130,20 @@ def test_french_typography():
     assert "\u202f?" in html and "euros\u202f;" in html and "2\u202f000" in html and "35\u202f%\u202f;" in html
 
 
+def test_box_titles_quote_authors_and_credits_are_typeset(minimal):
+    """Front-matter text printed as it was typed once: a box's title, a quote's author, a figure's credit."""
+    article = minimal / "data/articles/eerste.md"
+    text = article.read_text(encoding="utf-8").replace("credit: © Test", "credit: \"© Jan's foto\"")
+    text = text.replace("---\nEerste alinea", "boxes:\n  - id: vraag\n    title: \"Wat is 's lands vraag?\"\n"
+                        "    body: Een antwoord.\nquotes:\n  - id: zin\n    text: Een zin.\n"
+                        "    by: \"Jan, 't dorp\"\n---\nEerste alinea", 1)
+    article.write_text(text.replace("Tweede alinea.", "Tweede alinea.\n\n[[box:vraag]]\n\n[[quote:zin]]"),
+                       encoding="utf-8")
+    [built] = build(minimal, editions=("nl-a4-web",), jobs=1).editions
+    whole = " ".join(" ".join(page_texts(built.path)).split())
+    assert "Wat is ’s lands vraag?" in whole and "Jan’s foto" in whole and "jan, ’t dorp" in whole.lower(), whole
+
+
 def _project(tmp_path: Path, sample_project: Path) -> Path:
     project = tmp_path / "p"
     shutil.copytree(sample_project, project)

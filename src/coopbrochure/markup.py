@@ -89,6 +89,8 @@ def typeset(html: str, lang: str) -> str:
     parts = _TAG.split(html)
     for index in range(0, len(parts), 2):
         text = parts[index]
+        if index == 0 or not parts[index - 1].startswith("<code"):
+            text = text.replace("'", "’")  # what the typographer left straight opens no quote: 's, 't, l'
         for pattern, replacement in _RULES:
             text = pattern.sub(replacement, text)
         opens_block = index == 0 or bool(_BLOCK_START.match(parts[index - 1]))
