@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -35,10 +37,24 @@ def copy_project(source: Path, target: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_project(tmp_path_factory) -> Path:
-    """The repository's sample publication, every edition built with the built-in theme in a scratch folder."""
-    project = copy_project(REPO, tmp_path_factory.mktemp("sample"))
+    """The repository's sample publication, every edition built with the built-in theme in a scratch folder:
+    once per test run, the workers of pytest-xdist sharing it (the first builds it, the others wait for it)."""
+    if "PYTEST_XDIST_WORKER" not in os.environ:
+        return _built_sample(tmp_path_factory.mktemp("sample"))
+    run = tmp_path_factory.getbasetemp().parent  # this run's folder, shared by its workers
+    with open(run / "sample.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        project = run / "sample"
+        if project.exists() and not (project / "built").is_file():
+            pytest.fail("the sample did not build on another worker: see its error")
+        return project if project.exists() else _built_sample(project)
+
+
+def _built_sample(folder: Path) -> Path:
+    project = copy_project(REPO, folder)
     result = build(project, strict=True)
     assert len(result.editions) == 12 + 18  # the dossier's editions, then 3 countries' fact sheets
+    (project / "built").touch()
     return project
 
 
@@ -53,11 +69,3 @@ def minimal(tmp_path) -> Path:
     """A fresh copy of the smallest valid project."""
     return copy_project(PROJECTS / "minimal", tmp_path / "minimal")
 
-
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items):
-    """With workers (pytest-xdist), the tests that read the built sample share one worker, so that it is built
-    once, not once on each."""
-    for item in items:
-        if "sample_project" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("sample"))
