@@ -255,8 +255,8 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
         marker = f'data-p="{block}"'
         marks = (f' data-nudge="{nudges[block]}"' if block in nudges else "") + (" data-wrap" if block in wrapped else "")
         html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?(?: data-wrap)?>', f"{marker}{marks}>", html, count=1)
-    for block in wrapped:
-        html = unglued(html, block)
+        if block in wrapped:
+            html = unglued(html, block)
     for element, paragraphs in (moved or {}).items():
         html = _move_after_paragraphs(html, element, paragraphs)
     return html

@@ -177,9 +177,12 @@ def _tables(html: str) -> str:
 
     if "<table>" not in html:
         return html
-    return _TABLE_NOTE.sub(lambda match: f'<div class="table-block {match.group(2) or ""}">{match.group(1)}'
-                           f'<p class="table-note">{match.group(3)}{match.group(4) or ""}</p></div>',
-                           _TABLE.sub(table, html))
+    def with_note(match: re.Match) -> str:
+        classes = " ".join(["table-block", *(match.group(2) or "").split()])
+        return (f'<div class="{classes}">{match.group(1)}'
+                f'<p class="table-note">{match.group(3)}{match.group(4) or ""}</p></div>')
+
+    return _TABLE_NOTE.sub(with_note, _TABLE.sub(table, html))
 
 
 def _collect_footnotes(md: MarkdownIt, tokens: list[Token], env: dict) -> None:

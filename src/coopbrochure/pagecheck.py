@@ -270,7 +270,8 @@ class _PageWalk:
         if len(lines) < 2:
             return
         for index, line in enumerate(lines[:-1]):
-            used, stretch = extents[index] - _justification(line, self.boxes), _stretch(line, self.boxes)
+            added, stretch = _justification(line, self.boxes) if justified else (0.0, 0.0)
+            used = extents[index] - added
             if (used >= measure * MIN_LINE and stretch <= MAX_STRETCH) or measure < 20 / MM_PER_PX \
                     or _forced_break(line):
                 continue
@@ -416,16 +417,15 @@ def _extent(line, boxes) -> float:
     return (max(right) - line.position_x) if right else 0.0
 
 
-def _justification(line, boxes) -> float:
-    """The width that justifying a line added to its spaces (WeasyPrint widens each space and no-break space)."""
-    return sum(leaf.justification_spacing * (leaf.text.count(" ") + leaf.text.count("\u00a0"))
-               for leaf in _leaves(line, boxes) if isinstance(leaf, boxes.TextBox))
-
-
-def _stretch(line, boxes) -> float:
-    """How much justifying a line widened each of its spaces, in em of its text."""
-    return max((leaf.justification_spacing / leaf.style["font_size"] for leaf in _leaves(line, boxes)
-                if isinstance(leaf, boxes.TextBox) and leaf.style["font_size"]), default=0.0)
+def _justification(line, boxes) -> tuple[float, float]:
+    """What justifying a line added to its spaces (WeasyPrint widens each space and no-break space): the width in
+    all, and how much each space widened, in em of its text."""
+    added, stretch = 0.0, 0.0
+    for leaf in _leaves(line, boxes):
+        if isinstance(leaf, boxes.TextBox) and leaf.justification_spacing:
+            added += leaf.justification_spacing * (leaf.text.count(" ") + leaf.text.count("\u00a0"))
+            stretch = max(stretch, leaf.justification_spacing / (leaf.style["font_size"] or 1))
+    return added, stretch
 
 
 def _block_name(block) -> str:

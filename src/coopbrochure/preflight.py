@@ -390,17 +390,23 @@ def _jpeg_size_findings(reader: PdfReader) -> list[Finding]:
 
 def _resource_images(resources, seen: set):
     """The images among a page's resources and those of its forms and patterns, as (object number, image)."""
+    for found in _resource_dicts(resources, seen):
+        for item in (_get(found, "/XObject") or {}).values():
+            if _get(image := _resolve(item), "/Subtype") == "/Image":
+                yield getattr(item, "idnum", id(image)), image
+
+
+def _resource_dicts(resources, seen: set):
+    """A page's resource dictionary, then those of its forms and tiling patterns, each not in `seen` once."""
     resources = _resolve(resources)
     if not isinstance(resources, DictionaryObject) or id(resources) in seen:
         return
     seen.add(id(resources))
+    yield resources
     for group in ("/XObject", "/Pattern"):
         for item in (_get(resources, group) or {}).values():
-            found = _resolve(item)
-            if _get(found, "/Subtype") == "/Image":
-                yield getattr(item, "idnum", id(found)), found
-            elif isinstance(found, DictionaryObject):
-                yield from _resource_images(_get(found, "/Resources"), seen)
+            if _get(item := _resolve(item), "/Subtype") != "/Image":
+                yield from _resource_dicts(_get(item, "/Resources"), seen)
 
 
 def _objects(roots: list, children):
@@ -515,16 +521,9 @@ def _unembedded(page: int, name: str) -> Finding:
 
 def _resource_fonts(resources, seen: set) -> set[str]:
     """Names of the fonts that are not embedded among the resources of a page and of its forms (each walked once)."""
-    resources = _resolve(resources)
-    if not isinstance(resources, DictionaryObject) or id(resources) in seen:
-        return set()
-    seen.add(id(resources))
-    names = {str(_resolve(font).get("/BaseFont", key)).lstrip("/")
-             for key, font in (_get(resources, "/Font") or {}).items() if not _is_embedded(_resolve(font))}
-    for xobject in (_get(resources, "/XObject") or {}).values():
-        if _get(xobject, "/Subtype") == "/Form":
-            names |= _resource_fonts(_get(xobject, "/Resources"), seen)
-    return names
+    return {str(_resolve(font).get("/BaseFont", key)).lstrip("/")
+            for found in _resource_dicts(resources, seen)
+            for key, font in (_get(found, "/Font") or {}).items() if not _is_embedded(_resolve(font))}
 
 
 def _is_embedded(font) -> bool:
