@@ -56,7 +56,7 @@ def test_its_dutch_a4_dossier_has_no_finding_and_a_ruled_notes_page(great_lakes)
     assert built.layout == []
     texts = page_texts(built.path)
     captions = [page for page, text in enumerate(texts, start=1)
-                for _ in re.finditer(r"Belgische portefeuille in [^,]+ in \d{4}, per kanaal", text)]
+                for _ in re.finditer(r"Belgische\s+portefeuille\s+in\s[^,]+\sin\s+\d{4},\s+per\s+kanaal", text)]
     assert len(captions) == 2  # Congo's and Burundi's: a chart's data table is never split from its caption,
     for page in captions:  # whose rows read "Gouvernementeel € 24 miljoen (57%)"
         assert re.search(r"€ [\d,]+ miljoen \(\d+%\)", texts[page - 1]), f"page {page}: the rows are elsewhere"

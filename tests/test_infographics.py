@@ -16,7 +16,7 @@ from defusedxml import ElementTree
 from pdfread import named_destination_pages, page_texts
 
 from coopbrochure.charts import Bar, portfolio_rows
-from coopbrochure.graphics import COMPACT_MAP, LAYOUTS, Graphics, milestones
+from coopbrochure.graphics import COMPACT_MAP, LAYOUTS, TALLER_MAPS, Graphics, milestones
 from coopbrochure.i18n import Formatter, labels
 from coopbrochure.localize import localize
 from coopbrochure.model import Country
@@ -145,8 +145,8 @@ def sea_rectangles(page, size_mm: tuple[float, float]) -> list[tuple[float, floa
 
 def map_page(document, pages: list[int], size_mm: tuple[float, float]) -> tuple[int, tuple[float, ...]]:
     """The one page among `pages` with a map of that size (or of its compact height, which a denser layout
-    variant takes), and the bounds of the map."""
-    sizes = [size_mm, (size_mm[0], round(size_mm[1] * COMPACT_MAP, 1))]
+    variant takes, or of a taller one, drawn to end level with the timeline beside it), and the bounds of the map."""
+    sizes = [(size_mm[0], round(size_mm[1] * share, 1)) for share in (1, COMPACT_MAP, *TALLER_MAPS)]
     found = [(index, bounds) for index in pages for size in sizes for bounds in sea_rectangles(document[index], size)]
     assert len(found) == 1, f"one map of {size_mm} mm on pages {[index + 1 for index in pages]}, found {len(found)}"
     return found[0]

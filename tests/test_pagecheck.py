@@ -128,6 +128,58 @@ def test_fitting_sets_a_figure_that_does_not_fit_after_the_next_paragraph(tmp_pa
     assert bool(holes) == (moves == 0)
 
 
+# a timeline far longer than the map beside it, and a portfolio: the map's column would end high above the other
+LONG_TIMELINE = "agreements:\n" + "".join(
+    f"  - year: {1970 + year}\n    kind: Akkoord over onderwijs, gezondheidszorg en landbouw in provincie {year}\n"
+    for year in range(18)) + ("portfolio:\n  year: 2023\n  channels:\n    - {channel: governmental, amount: 24000000}\n"
+                              "    - {channel: non_governmental, amount: 11000000}\n  source: Testbron\n")
+# what fitting does to balance the columns beside the map, undone: the hole stays for the check
+UNBALANCED = (".locator[data-grow] .map-full { display: block !important; } .map-taller { display: none !important; }"
+              ".country[data-portfolio] .portfolio-under, .country[data-portfolio] .portfolio-wide "
+              "{ display: none !important; } .country[data-portfolio] .portfolio-beside { display: block !important; }")
+
+
+def with_long_timeline(project: Path) -> Path:
+    country = project / "data/countries/landia.yaml"
+    text = country.read_text(encoding="utf-8")
+    country.write_text(text.replace("agreements:\n  - year: 1970\n    kind: Eerste akkoord\n", LONG_TIMELINE),
+                       encoding="utf-8")
+    return project
+
+
+def test_map_column_ending_high_above_the_timeline_is_a_hole(tmp_path):
+    found = findings(with_long_timeline(project_with(tmp_path, css=UNBALANCED)), kind="hole")
+    assert found and found[0].source == "data/countries/landia.yaml", found
+    assert "above the one beside it (“Tijdlijn" in found[0].message
+
+
+def test_fitting_balances_the_map_column_with_the_timeline(tmp_path):
+    import pypdfium2
+
+    from coopbrochure.pipeline import build
+
+    project = with_long_timeline(project_with(tmp_path))
+    [result] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert not [finding for finding in result.layout if finding.kind == "hole"], result.layout
+    document = pypdfium2.PdfDocument(result.path)
+    try:
+        def where(text: str) -> tuple[int, tuple[float, ...]]:
+            for index in range(len(document)):
+                page = document[index].get_textpage()
+                if hit := page.search(text).get_next():
+                    return index, page.get_charbox(hit[0])
+            raise AssertionError(f"{text!r} is not in the PDF")
+
+        timeline_page, timeline = where("Tijdlijn")
+        portfolio_page, portfolio = where("Portefeuille 2023 per kanaal")
+        source_page, map_source = where("Kaartgegevens")
+        # the portfolio is set under the map, at its left edge, beside the timeline
+        assert portfolio_page == timeline_page == source_page
+        assert portfolio[0] < timeline[0] - 50 and portfolio[1] < map_source[1]
+    finally:
+        document.close()
+
+
 def test_text_in_the_margin_is_found(tmp_path):
     css = ".article h1 { white-space: nowrap; }"
     project = project_with(tmp_path, css=css, body="[[figure:kunst]]\n\n" + (LOREM * 6 + "\n\n") * 7)
@@ -234,7 +286,8 @@ def test_a_hostile_fit_memory_is_ignored(tmp_path):
     records = json.loads(cache.read_text(encoding="utf-8"))
     records["nl-a4-web"]["inputs"] = "changed"  # built again, from a memory of the project's other hands
     records["nl-a4-web"]["fit"] = {digest: {"level": True, "moved": {"1": 10 ** 12, "x": 1}, "nudges": [1],
-                                            "wrapped": "abc", "scrim": 1} for digest in first.fit}
+                                            "wrapped": "abc", "scrim": 1, "portfolio": "aside",
+                                            "grown": {"1": 99, "y": "z", "2": True}} for digest in first.fit}
     records["nl-a4-web"]["fit"]["x"] = [1]
     cache.write_text(json.dumps(records), encoding="utf-8")
     [result] = build(project, editions=("nl-a4-web",), jobs=1).editions
@@ -242,3 +295,21 @@ def test_a_hostile_fit_memory_is_ignored(tmp_path):
     cache.write_text("[1, 2]", encoding="utf-8")
     [result] = build(project, editions=("nl-a4-web",), jobs=1).editions
     assert result.seconds is not None and result.layout == []
+
+
+def test_a_taller_map_is_shown_only_in_the_variant_it_was_measured_in():
+    import re
+
+    from coopbrochure import pagecheck
+
+    fitter = fitting.Fitter('<section data-section="country-xx" data-fits><figure class="locator" '
+                            'data-taller="110 125 139"><svg></svg></figure><p>Tekst.</p></section>')
+    block = re.search(r'<figure[^>]*data-p="(\d+)"', fitter.first).group(1)
+    assert fitter._measured_graphics(pagecheck.Inspection(map_steps={block: ("country-xx", 2)}))
+    assert f'data-grow="2" data-p="{block}"' in fitter._apply()
+    fitter.levels["country-xx"] = 3  # a denser variant draws its timeline shorter: the taller map is not for it
+    assert "data-grow" not in fitter._apply()
+    del fitter.levels["country-xx"]
+    assert f'data-grow="2" data-p="{block}"' in fitter._apply()
+    fitter._measured_graphics(pagecheck.Inspection(map_steps={block: ("country-xx", 0)}))  # its column got shorter
+    assert "data-grow" not in fitter._apply()

@@ -13,6 +13,8 @@ from .render import MAX_LAYOUTS
 
 MAX_MOVES = 2  # paragraphs a figure, box or quote is set later at most, to fill the hole it left
 MAX_NUDGE = 3  # the theme's last nudge of a text block's line breaking: [data-nudge="3"]
+MAX_GROW = 3  # the theme's tallest drawing of a map whose column ends short: [data-grow="3"]
+PORTFOLIO_PLACES = ("under", "across")  # the theme's places for a portfolio beside a map: [data-portfolio="…"]
 DENSER = (1, 2, 3, -2)  # the theme's denser variants, [data-fit="1"] to "3", then its loosest as a last resort
 LOOSER_FIRST = (-1, -2, 2, 3)  # its looser ones first ([data-fit="-1"], "-2"), for a last page that is part full
 LOOSEN_FROM = 0.2  # a last page filled this much is filled further (looser variant) rather than pulled back
@@ -25,7 +27,10 @@ class Fitter:
     The theme says what the variants of a section are (`[data-fit="1"]` … `"3"` denser: smaller artwork,
     tighter spacing, then slightly smaller text; `"-1"`, `"-2"` looser), and what a nudged text block
     (`[data-nudge="N"]`), one whose long words may break (`[data-wrap]`), a scrim behind text over a picture
-    (`data-scrim`) and a short section joining the page before (`data-flow`) look like. What is measured decides; nothing is guessed from the length of a text.
+    (`data-scrim`), a short section joining the page before (`data-flow`), a map drawn taller to fill its
+    column (`data-grow="N"`) and a section's portfolio set under its map or across the page below its map and
+    timeline (`data-portfolio="under"`, `"across"`) look like. What is measured decides; nothing is guessed
+    from the length of a text.
     """
 
     html: str  # the edition's HTML, its text blocks named for nudging (see name_blocks)
@@ -35,6 +40,10 @@ class Fitter:
     nudges: dict[str, int] = field(default_factory=dict)  # text block (data-p) -> its nudge (data-nudge)
     wrapped: set[str] = field(default_factory=set)  # text blocks whose long words may break (data-wrap)
     moved: dict[str, int] = field(default_factory=dict)  # figure, box or quote (data-p) -> paragraphs set later
+    # in each variant of a section (section, variant): its maps' taller drawings (data-p -> data-grow) and where
+    # its portfolio goes (data-portfolio), as that variant's layout measured them
+    grown: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
+    portfolios: dict[tuple[str, int], str] = field(default_factory=dict)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
     layouts: int = 0
@@ -52,8 +61,7 @@ class Fitter:
         for section, (digest, first) in self.sections.items():
             if (fit := self.remembered.get(digest)) is not None:
                 self._recall(section, first, fit)
-        self.first = apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped,
-                                  self.moved)
+        self.first = self._apply()
 
     def memory(self) -> dict[str, dict]:
         """How each section was fitted, by the digest of its HTML, for the next build to start from: a section
@@ -66,8 +74,10 @@ class Fitter:
                 return {int(block) - first: value for block, value in marks.items() if int(block) in blocks}
 
             fit = {"level": self.levels.get(section, 0), "scrim": section in self.scrims,
-                   "joined": section in self.joined, "nudges": mine(self.nudges),
+                   "joined": section in self.joined, "portfolio": self.portfolios.get(self._at(section), ""),
+                   "nudges": mine(self.nudges),
                    "wrapped": sorted(mine(dict.fromkeys(self.wrapped, 1))), "moved": mine(self.moved),
+                   "grown": mine(self.grown.get(self._at(section), {})),
                    "tried": self.tried.get(section, {}) if len(self.tried.get(section, {})) > 1 else {}}
             if any(fit.values()):
                 fits[digest] = fit
@@ -95,10 +105,14 @@ class Fitter:
             self.scrims.add(section)
         if fit.get("joined") is True:
             self.joined.add(section)
+        if fit.get("portfolio") in PORTFOLIO_PLACES:
+            self.portfolios[self._at(section)] = fit["portfolio"]
         self.nudges.update(recalled(fit.get("nudges"), MAX_NUDGE))
         wrapped = fit.get("wrapped") if isinstance(fit.get("wrapped"), list) else []
         self.wrapped.update(recalled({str(block): 1 for block in wrapped}, 1))
         self.moved.update(recalled(fit.get("moved"), MAX_MOVES))
+        if grown := recalled(fit.get("grown"), MAX_GROW):
+            self.grown[self._at(section)] = grown
         tried = fit.get("tried") if isinstance(fit.get("tried"), dict) else {}
         known = {str(level): level for level in {0, *DENSER, *LOOSER_FIRST}}  # the variants it tried, and found
         self.tried[section] = {known[level]: count for level, count in tried.items()
@@ -114,28 +128,61 @@ class Fitter:
         self.inspection = inspection = pagecheck.inspect(document, factsheet=self.factsheet)
         inspection.findings += measure_text_over_art(document, inspection.over_art, self.write_options, self.finish)
         counts: dict[str, int] = {}
-        for finding in inspection.findings:  # a fact sheet over or under two pages weighs more than the rest
+        # a fact sheet over or under two pages weighs more than the rest; a hole that the next layout mends by
+        # drawing the map as tall as the column beside it counts for nothing
+        for finding in inspection.findings:
+            if finding.grows:
+                continue
             counts[finding.section] = counts.get(finding.section, 0) + (10 if finding.kind == "page-count" else 1)
         for section in inspection.section_pages:
             self.tried.setdefault(section, {})[self.levels.get(section, 0)] = counts.get(section, 0)
         if self.final:
             return None
-        if self.layouts < MAX_LAYOUTS - 1 and (revised := self._revised(inspection)) is not None:
+        grow = self._measured_graphics(inspection)
+        if self.layouts < MAX_LAYOUTS - 1 and (revised := self._revised(inspection, grow)) is not None:
             return revised
         best = {section: min(tried, key=lambda level: (tried[level], abs(level)))
                 for section, tried in self.tried.items()}
         best = {section: level for section, level in best.items() if level}
-        if best == {section: level for section, level in self.levels.items() if level}:
+        if best == {section: level for section, level in self.levels.items() if level} and not grow:
             return None
         self.levels, self.final = best, True
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped, self.moved)
+        return self._apply()
 
-    def _revised(self, inspection: pagecheck.Inspection) -> str | None:
+    def _measured_graphics(self, inspection: pagecheck.Inspection) -> dict[tuple[str, str], int]:
+        """Each map beside a column that ends lower drawn as tall as that column (its section's variant keeps
+        it), unless the portfolio moves first: the maps changed, (section, data-p) -> drawing."""
+        moving = {finding.section for finding in inspection.findings if finding.kind == "hole" and finding.portfolio}
+        grow = {(section, block): step for block, (section, step) in inspection.map_steps.items()
+                if 0 <= step <= MAX_GROW and step != self.grown.get(self._at(section), {}).get(block, 0)
+                and section not in moving}
+        for (section, block), step in grow.items():
+            self.grown.setdefault(self._at(section), {})[block] = step
+        return grow
+
+    def _apply(self) -> str:
+        grown = {block: step for at, steps in self.grown.items() if at == self._at(at[0])
+                 for block, step in steps.items()}
+        portfolios = {section: place for (section, level), place in self.portfolios.items()
+                      if (section, level) == self._at(section)}
+        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped, self.moved,
+                            grown, portfolios)
+
+    def _at(self, section: str) -> tuple[str, int]:
+        """The section in its present variant: what its taller maps and its portfolio's place were measured in."""
+        return section, self.levels.get(section, 0)
+
+    def _revised(self, inspection: pagecheck.Inspection, grow: dict) -> str | None:
         # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
         scrim = {finding.section for finding in inspection.findings
                  if finding.kind == "contrast" and finding.over_art and finding.section} - self.scrims
+        # a timeline and portfolio beside the map that are longer than the map, and than a taller map, set the
+        # portfolio under the map or across the page below them
+        place = {self._at(finding.section): finding.portfolio for finding in inspection.findings
+                 if finding.kind == "hole" and finding.portfolio and self._at(finding.section) not in self.portfolios}
+        # a section whose portfolio moves is measured so before it tries another variant
         targets = {section: level for section, level in self._next_levels(inspection).items()
-                   if section in inspection.fittable}
+                   if section in inspection.fittable and self._at(section) not in place}
         # WeasyPrint's line breaking may strand a word on a line of its own: nudge that text block (no automatic
         # hyphenation, then word spaces a little tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
@@ -154,13 +201,14 @@ class Fitter:
                 and finding.section in inspection.joinable
                 and len(inspection.section_pages.get(finding.section, [])) == 1} - self.joined
         self.joined |= join
-        if not targets and not nudge and not scrim and not join and not wrap and not move:
+        if not targets and not nudge and not scrim and not join and not wrap and not move and not grow and not place:
             return None
+        self.portfolios.update(place)
         self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
         self.scrims |= scrim
-        return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped, self.moved)
+        return self._apply()
 
     def _next_levels(self, inspection: pagecheck.Inspection) -> dict[str, int]:
         """The variant to try next for each section that does not fit, in the order its first finding says.
@@ -239,17 +287,24 @@ def name_blocks(html: str) -> str:
 
 def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
                  scrims: set[str] = frozenset(), joined: set[str] = frozenset(), wrapped: set[str] = frozenset(),
-                 moved: dict[str, int] | None = None) -> str:
+                 moved: dict[str, int] | None = None, grown: dict[str, int] | None = None,
+                 portfolios: dict[str, str] | None = None) -> str:
     """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
-    (`data-scrim`) or its joining the page before (`data-flow`), each text block with its nudge
+    (`data-scrim`), its joining the page before (`data-flow`) or its portfolio's place (`data-portfolio`), each
+    text block with its nudge
     (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`, its glued words
-    unglued), and set each moved figure, box or quote that many paragraphs later."""
-    for section in {*levels, *scrims, *joined}:
+    unglued), each grown map with its taller drawing (`data-grow="N"` before its `data-p`), and set each moved
+    figure, box or quote that many paragraphs later."""
+    portfolios = portfolios or {}
+    for section in {*levels, *scrims, *joined, *portfolios}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
-        html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?(?: data-flow)?',
+        html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?(?: data-flow)?'
+                      r'(?: data-portfolio="\w+")?',
                       marker + level + (" data-scrim" if section in scrims else "")
-                      + (" data-flow" if section in joined else ""), html, count=1)
+                      + (" data-flow" if section in joined else "")
+                      + (f' data-portfolio="{portfolios[section]}"' if section in portfolios else ""),
+                      html, count=1)
     nudges = nudges or {}
     for block in {*nudges, *wrapped}:
         marker = f'data-p="{block}"'
@@ -257,6 +312,9 @@ def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | Non
         html = re.sub(re.escape(marker) + r'(?: data-nudge="\d")?(?: data-wrap)?>', f"{marker}{marks}>", html, count=1)
         if block in wrapped:
             html = unglued(html, block)
+    for block, step in (grown or {}).items():
+        grow = f' data-grow="{step}"' if step else ""
+        html = re.sub(rf'(?: data-grow="\d")? (data-p="{re.escape(block)}")', rf'{grow} \1', html, count=1)
     for element, paragraphs in (moved or {}).items():
         html = _move_after_paragraphs(html, element, paragraphs)
     return html

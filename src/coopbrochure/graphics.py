@@ -24,6 +24,7 @@ DEFAULT_PALETTE = {
 }
 EVENT_ORDER = {"agreement": 0, "programme": 1, "end": 2}
 COMPACT_MAP = 0.82  # the compact locator map's height, as a share of the map's: for the denser layout variants
+TALLER_MAPS = (1.15, 1.3, 1.45)  # taller drawings of it, for a map column that ends short of the one beside it
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ class Graphic:
     svg: Markup
     table: Markup | None = None
     compact: Markup | None = None  # a smaller drawing of the same, for the denser layout variants (fitting.py)
+    taller: tuple[tuple[float, Markup], ...] = ()  # taller drawings and their heights in mm, for a short column
     wide: Graphic | None = None  # the same across the text width, for the densest layout variant
+    narrow: Graphic | None = None  # the same at the map's width, to set under the map (fitting: data-portfolio)
 
 
 class Graphics:
@@ -94,8 +97,11 @@ class Graphics:
                 title=_alt(self.t["locator_title"].format(country=name), desc), desc=desc, width_mm=width,
                 height_mm=height_mm, fonts=self.font, ident=ident))
 
-        compact = draw(round(height * COMPACT_MAP, 1), f"map-{country.iso.lower()}-compact")
-        return Graphic(draw(height), compact=compact)
+        ident = f"map-{country.iso.lower()}"
+        compact = draw(round(height * COMPACT_MAP, 1), f"{ident}-compact")
+        taller = tuple((round(height * share, 1), draw(round(height * share, 1), f"{ident}-taller-{step}"))
+                       for step, share in enumerate(TALLER_MAPS, start=1))
+        return Graphic(draw(height), compact=compact, taller=taller)
 
     def region(self, countries: list[Country]) -> Graphic | None:
         """The chapters' countries highlighted on their continent (one panel per group of neighbouring countries
@@ -158,8 +164,10 @@ class Graphics:
         ident = f"portfolio-{country.iso.lower()}"
         side = self._side(country)
         chart = draw(side, ident)
-        if side < self.layout.full:  # beside the map; the densest layout sets it under map and timeline
-            chart = replace(chart, wide=draw(self.layout.full, f"{ident}-wide"))
+        if side < self.layout.full:  # beside the map; under it when the timeline is long; the densest
+            #                          layout sets it under map and timeline
+            chart = replace(chart, wide=draw(self.layout.full, f"{ident}-wide"),
+                            narrow=draw(self.layout.map[0], f"{ident}-narrow"))
         return chart
 
     def _side(self, country: Country) -> float:

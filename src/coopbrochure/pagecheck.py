@@ -12,6 +12,7 @@ MIN_LINE = 1 / 3          # a line shorter than this share of its measure, not t
 MAX_STRETCH = 1.5         # ... and so is a justified line whose spaces justifying widened by more than this (em)
 MAX_HOLE = 1 / 5          # a column or page ending this share of its height early, while its flow goes on
 MIN_COLUMN_HOLE = 1 / 8   # ... and, for a column, this share of the page's height (less is one item's unevenness)
+NARROWER_GROWS = 1.3      # how much taller a block may come out at the narrower width of the column it moves to
 MIN_TYPE_PT = 6.0
 MIN_CONTRAST, MIN_CONTRAST_LARGE = 4.5, 3.0
 TOLERANCE_PX = 1.5        # rounding of WeasyPrint's positions; 0.4 mm
@@ -32,6 +33,9 @@ class Finding:
     #                      of the figure, box or quote that did not fit before a hole (what fitting moves on)
     over_art: bool = False  # a contrast measured over a picture (what a scrim can mend)
     fill: float = 0.0  # for a near-empty page: how much of it is filled
+    grows: str = ""  # a short column's hole that its map drawn taller mends (its data-p; Inspection.map_steps)
+    portfolio: str = ""  # ... or that moving the column beside's portfolio mends better: "under" the map or
+    #                      "across" the page below both (data-moves names where it may go)
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
@@ -60,6 +64,9 @@ class Inspection:
     section_pages: dict[str, list[int]] = field(default_factory=dict)  # section id -> its pages
     fittable: set[str] = field(default_factory=set)  # sections that have denser variants (data-fits)
     joinable: set[str] = field(default_factory=set)  # sections that may follow on the page before (data-joins)
+    # map (data-p) -> its section, and which of its taller drawings (data-taller; 0: none) ends its column level
+    # with the column beside it (data-balance)
+    map_steps: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     def spill(self, finding: Finding) -> bool:
         """Whether a near-empty page is the last of a section of several pages: lines spilt over onto it."""
@@ -79,6 +86,7 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
     for index, walk in enumerate(pages):
         following = pages[index + 1] if index + 1 < len(pages) else None
         result.findings += [_advised(finding, walk, result) for finding in walk.findings(following)]
+        result.map_steps.update(walk.map_steps)
         result.over_art += walk.over_art
     if factsheet and len(pages) != 2:
         first = pages[0]
@@ -132,6 +140,8 @@ class _PageWalk:
         self.over_art: list[TextOverArt] = []
         self.art: list[tuple[float, float, float, float]] = []  # images painted on this page, in paint order
         self.multicols: list[tuple[object, list]] = []
+        self.rows: list[tuple[object, _Where]] = []  # side-by-side columns that should end together (data-balance)
+        self.map_steps: dict[str, tuple[str, int]] = {}
         self.elements: set[int] = set()  # ids of the elements with a box on this page
         self.checked = self.page_type.name not in UNCHECKED_PAGES and not self.page_type.blank
         self.first_boxes = _first_boxes(page_box)
@@ -165,6 +175,8 @@ class _PageWalk:
                 self.fittable.add(where.section)
             if element.get("data-joins") is not None:
                 self.joinable.add(where.section)
+            if element.get("data-balance") is not None and not footnote:
+                self.rows.append((box, where))
             if where.section and where.section not in self.sections:
                 self.sections.append(where.section)
                 if not self.first_section:
@@ -311,6 +323,32 @@ class _PageWalk:
                 "elsewhere", self.first_section, following.opener))
         for multicol, columns, source in self.multicols:
             found += self._column_holes(multicol, columns, source, following)
+        for row, row_where in self.rows:
+            found += self._row_holes(row, row_where)
+        return found
+
+    def _row_holes(self, row, where: _Where) -> list[Finding]:
+        """A column of a row (the map beside the timeline) that ends well above the column after it: the reader's
+        eye goes on beside a hole."""
+        columns = [child for child in getattr(row, "children", ()) if isinstance(child, self.boxes.BlockBox)]
+        found = []
+        for column, beside in zip(columns, columns[1:]):
+            end, other = (box.position_y + box.margin_height() for box in (column, beside))
+            short = other - end  # below 0: the column is the longer one
+            threshold = max((max(end, other) - row.content_box_y()) * MAX_HOLE, self.height * MIN_COLUMN_HOLE)
+            map_named, taller_by = _map_step(column, short, self.boxes)
+            if map_named:
+                self.map_steps[map_named[0]] = (where.section, map_named[1])
+            if short <= threshold:
+                continue
+            grows = bool(map_named) and short - taller_by <= threshold
+            place = "" if grows else _better_place(beside, short, threshold, _tallest_by(column, self.boxes),
+                                                   self.boxes)
+            found.append(Finding(
+                "hole", self.number, _words(column) or "graphic", where.source,
+                f"the column ends {_mm(short)} above the one beside it (“{_words(beside)}”), which is too long "
+                "for the room beside the map: shorten it (fewer milestones in the timeline)", where.section,
+                grows=map_named[0] if grows else "", portfolio=place))
         return found
 
     def _flow_continues(self, following: _PageWalk) -> bool:
@@ -373,6 +411,48 @@ def _first_boxes(page_box) -> list[tuple[int, bool]]:
         children = getattr(box, "children", None)
         box = children[0] if children else None
     return found
+
+
+def _better_place(beside, short_px: float, threshold_px: float, reach_px: float, boxes) -> str:
+    """Where the block of the long column that may move (data-moves) balances the columns: "under" the short one,
+    which it fits under even drawn narrower there (its lines wrap more), or "across" the page below both, when
+    what stays beside then ends within `threshold_px` of the short column, or of a map drawn up to `reach_px`
+    taller; "" when neither."""
+    for box in beside.descendants():
+        if box.element is None or isinstance(box, boxes.TextBox) or not box.element.get("data-moves"):
+            continue
+        places, height = box.element.get("data-moves").split(), box.margin_height()
+        if "under" in places and height * NARROWER_GROWS <= short_px:
+            return "under"
+        if "across" in places and -threshold_px <= short_px - height <= threshold_px + reach_px:
+            return "across"
+        return ""
+    return ""
+
+
+def _tallest_by(column, boxes) -> float:
+    """How much taller (px) than now the tallest drawing of the map in `column` is (0 without one)."""
+    return _map_step(column, float("inf"), boxes)[1]
+
+
+def _map_step(column, short_px: float, boxes) -> tuple[tuple[str, int] | None, float]:
+    """For the map in a column `short_px` shorter than the one beside it (its taller drawings' heights in mm in
+    data-taller): its data-p and the tallest of those drawings that keeps the column within the other one (0:
+    none, the map as the layout variant draws it), and how much taller (px) than now that drawing is."""
+    for box in column.descendants():
+        element = box.element
+        if element is None or isinstance(box, boxes.TextBox) or not element.get("data-taller") \
+                or not element.get("data-p"):
+            continue
+        drawn = [child for child in box.descendants() if isinstance(child, boxes.ReplacedBox)]
+        if not drawn:
+            return None, 0.0
+        current = drawn[0].height * MM_PER_PX
+        heights = [float(value) for value in re.findall(r"\d+(?:\.\d+)?", element.get("data-taller"))]
+        steps = [step for step, height in enumerate(heights, start=1) if height <= current + short_px * MM_PER_PX + 0.5]
+        step = steps[-1] if steps else 0
+        return (element.get("data-p"), step), ((heights[step - 1] - current) / MM_PER_PX if step else 0.0)
+    return None, 0.0
 
 
 MOVABLE = re.compile(r"\b(figure|box|pull-quote)\b")  # the classes of what a text's markers place
