@@ -175,6 +175,18 @@ def test_unallocated_money_is_shown_as_a_grey_rest():
     assert "".join(by_id(root, "peru-share-governmental").itertext()) == "45%"
 
 
+@pytest.mark.parametrize("total", [20_000_000, 60_000_000])  # labels beside the segments, or a legend
+def test_unallocated_money_is_named_with_its_amount_and_share(total):
+    parts = [Bar("Gouvernementeel", 9_000_000, key="governmental"), Bar("Niet-gouvernementeel", 8_000_000)]
+    rows = portfolio_rows(parts, total, Formatter("nl"), "Niet toegewezen")
+    root = parse(portfolio_chart(parts, total=total, fmt=Formatter("nl"), palette=PALETTE, title="t", desc="d",
+                                 ident="peru", unallocated="Niet toegewezen"))
+    assert rows[-1][0] == "Niet toegewezen" and "".join(by_id(root, "peru-name-rest").itertext()) == "Niet toegewezen"
+    assert rows[-1][1] in texts(root) and rows[-1][2] in texts(root)
+    assert sum(int(share.rstrip("%")) for *_, share in rows) == 100
+    assert len(portfolio_rows(parts, 17_000_000, Formatter("nl"), "Niet toegewezen")) == 2  # nothing left over
+
+
 def test_text_is_escaped_and_ids_are_checked():
     chart = bar_chart([Bar("R&D <onderzoek>", 3, "“2014”")], fmt=Formatter("nl"), unit="number", palette=PALETTE,
                       title="A & B", desc="<desc>", ident="rd")

@@ -89,16 +89,21 @@ def bar_chart(bars: list[Bar], *, fmt: Formatter, unit: str, palette: dict[str, 
 
 
 def portfolio_chart(parts: list[Bar], *, total: float | None, fmt: Formatter, palette: dict[str, str], title: str,
-                    desc: str, ident: str, width_mm: float = 80, fonts: str = "Source Sans Pro") -> str:
+                    desc: str, ident: str, width_mm: float = 80, fonts: str = "Source Sans Pro",
+                    unallocated: str = "") -> str:
     """A 100 % stacked bar of the portfolio by channel, the total on top: share above, name and amount below
-    each segment, or a legend under the bar when a segment is too narrow for its labels."""
+    each segment, or a legend under the bar when a segment is too narrow for its labels. Money of the total in
+    no channel is a grey rest, named `unallocated`."""
     values = [part.value for part in parts]
     _check(ident, values)
     total = sum(values) if total is None else total
-    rows = [(f"{ident}-{{}}-{_slug(part.key) or index}", name, amount, share)
-            for index, (part, (name, amount, share)) in enumerate(zip(parts, portfolio_rows(parts, total, fmt)))]
+    formatted = portfolio_rows(parts, total, fmt, unallocated)
+    keys = [_slug(part.key) or str(index) for index, part in enumerate(parts)] + ["rest"] * (len(formatted) > len(parts))
+    rows = [(f"{ident}-{{}}-{key}", name, amount, share) for key, (name, amount, share) in zip(keys, formatted)]
+    colours = [SERIES[index % 4] for index in range(len(parts))] + ["rule"] * (len(formatted) > len(parts))
     lefts = [sum(values[:index]) / total * width_mm for index in range(len(values) + 1)]
-    widths = [value / total * width_mm for value in values]
+    widths = [value / total * width_mm for value in values] + [width_mm - lefts[-1]] * (len(formatted) > len(parts))
+    lefts += [width_mm]
     inside = all(max(text_width(name, LABEL_SIZE), text_width(amount, LABEL_SIZE),
                      text_width(share, SHARE_SIZE, 700)) + 1.5 <= width
                  for (_, name, amount, share), width in zip(rows, widths))
@@ -107,28 +112,35 @@ def portfolio_chart(parts: list[Bar], *, total: float | None, fmt: Formatter, pa
     out = [draw.lines(0, 0.9 * LABEL_SIZE, [word], LABEL_SIZE, "muted", ident=f"{ident}-total",
                       run=(" " + fmt.eur(total), "ink", 700))]
     top = 0.9 * LABEL_SIZE + 2.0 + (SHARE_SIZE + 1.0 if inside else 0)
-    if lefts[-1] < width_mm - 0.01:  # money not allocated to any part: grey, unlabelled
-        out.append(draw.rect(lefts[-1], top, width_mm - lefts[-1], STACK_HEIGHT, "rule", ident=f"{ident}-rest"))
-    for index, (ids, *_) in enumerate(rows):
-        out.append(draw.rect(lefts[index], top, widths[index], STACK_HEIGHT, SERIES[index % 4],
+    if lefts[len(parts)] < width_mm - 0.01:  # money not allocated to any part: grey
+        out.append(draw.rect(lefts[len(parts)], top, width_mm - lefts[len(parts)], STACK_HEIGHT, "rule",
+                             ident=f"{ident}-rest"))
+    for index, (ids, *_) in enumerate(rows[:len(parts)]):
+        out.append(draw.rect(lefts[index], top, widths[index], STACK_HEIGHT, colours[index],
                              ident=ids.format("segment")))
     out += [draw.line(left, top, left, top + STACK_HEIGHT, "paper", 0.5) for left in lefts[1:len(rows)]]
-    labelled = _segment_labels if inside else _legend
-    body, height = labelled(draw, rows, lefts, top, width_mm)
+    body, height = (_segment_labels(draw, rows, lefts, top) if inside
+                    else _legend(draw, rows, colours, top, width_mm))
     return _svg("chart", ident, title, desc, width_mm, height, out + body)
 
 
-def portfolio_rows(parts: list[Bar], total: float | None, fmt: Formatter) -> list[tuple[str, str, str]]:
-    """(name, amount, share) of each part, formatted as the portfolio chart prints them."""
+def portfolio_rows(parts: list[Bar], total: float | None, fmt: Formatter,
+                   unallocated: str = "") -> list[tuple[str, str, str]]:
+    """(name, amount, share) of each part, formatted as the portfolio chart prints them; then, named
+    `unallocated` when given, the money of the total in no part."""
     values = [part.value for part in parts]
     total = sum(values) if total is None else total
     if total <= 0 or sum(values) > total * (1 + 1e-9):
         raise ValueError(f"portfolio: the parts ({sum(values)}) do not fit in the total ({total})")
-    shares = _shares(values + [total - sum(values)], total)[:len(values)]
-    return [(part.label, fmt.eur(part.value), fmt.percent(share)) for part, share in zip(parts, shares)]
+    rest = total - sum(values)
+    shares = _shares(values + [rest], total)
+    rows = [(part.label, fmt.eur(part.value), fmt.percent(share)) for part, share in zip(parts, shares)]
+    if unallocated and shares[-1] > 0:
+        rows.append((unallocated, fmt.eur(rest), fmt.percent(shares[-1])))
+    return rows
 
 
-def _segment_labels(draw, rows, lefts, top, width_mm) -> tuple[list[str], float]:
+def _segment_labels(draw, rows, lefts, top) -> tuple[list[str], float]:
     """Share above each segment, name and amount below it, all starting at the segment's left edge."""
     out, below = [], top + STACK_HEIGHT + 1.2 + 0.9 * LABEL_SIZE
     for index, (ids, name, amount, share) in enumerate(rows):
@@ -140,14 +152,14 @@ def _segment_labels(draw, rows, lefts, top, width_mm) -> tuple[list[str], float]
     return out, below + (LINE + 0.35) * LABEL_SIZE
 
 
-def _legend(draw, rows, lefts, top, width_mm) -> tuple[list[str], float]:
+def _legend(draw, rows, colours, top, width_mm) -> tuple[list[str], float]:
     """A legend under the bar: swatch and name left, amount and share right-aligned in two columns."""
     share_column = max(text_width(share, LABEL_SIZE, 700) for *_, share in rows) + 2.0
     amount_column = max(text_width(amount, LABEL_SIZE) for _, _, amount, _ in rows) + 2.0
     out, y = [], top + STACK_HEIGHT + 2.0 + 0.9 * LABEL_SIZE
     for index, (ids, name, amount, share) in enumerate(rows):
         names = wrap(name, width_mm - 4.0 - share_column - amount_column, LABEL_SIZE)
-        out.append(draw.rect(0, y - 0.75 * LABEL_SIZE, 2.6, 2.6, SERIES[index % 4], ident=ids.format("swatch")))
+        out.append(draw.rect(0, y - 0.75 * LABEL_SIZE, 2.6, 2.6, colours[index], ident=ids.format("swatch")))
         out.append(draw.lines(4.0, y, names, LABEL_SIZE, "ink", ident=ids.format("name")))
         out.append(draw.lines(width_mm - share_column, y, [amount], LABEL_SIZE, "muted", anchor="end",
                               ident=ids.format("amount")))

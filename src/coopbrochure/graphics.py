@@ -150,7 +150,7 @@ class Graphics:
         parts = [charts.Bar(self.t[f"channel_{item.channel}"], item.amount, key=item.channel)
                  for item in portfolio.channels]
         total = portfolio.total if portfolio.total is not None else sum(part.value for part in parts)
-        formatted = charts.portfolio_rows(parts, total, self.fmt)
+        formatted = charts.portfolio_rows(parts, total, self.fmt, self.t["unallocated"])
         title = self.t["portfolio_title"].format(country=self.plain(country.name), year=portfolio.year)
         desc = self.t["portfolio_desc"].format(total=self.fmt.eur(total), parts="; ".join(
             f"{name} {amount} ({share})" for name, amount, share in formatted))
@@ -158,7 +158,8 @@ class Graphics:
 
         def draw(width_mm: float, ident: str) -> Graphic:
             svg = charts.portfolio_chart(parts, total=total, fmt=self.fmt, palette=self.chart, title=_alt(title, desc),
-                                         desc=desc, ident=ident, width_mm=width_mm, fonts=self.font)
+                                         desc=desc, ident=ident, width_mm=width_mm, fonts=self.font,
+                                         unallocated=self.t["unallocated"])
             return Graphic(Markup(svg), self._table([*rows, (self.t["total"], self.fmt.eur(total))], title, ident))
 
         ident = f"portfolio-{country.iso.lower()}"
