@@ -297,6 +297,36 @@ def test_a_hostile_fit_memory_is_ignored(tmp_path):
     assert result.seconds is not None and result.layout == []
 
 
+def test_key_figures_go_beside_a_map_whose_timeline_is_short(tmp_path):
+    import pypdfium2
+
+    from coopbrochure.pipeline import build
+
+    project = project_with(tmp_path)
+    country = project / "data/countries/landia.yaml"  # a timeline of two milestones: the map's column is far longer
+    country.write_text(country.read_text(encoding="utf-8") + (
+        "key_figures:\n  - {value: 1600000, unit: number, label: vluchtelingen opgevangen, source: UNHCR}\n"
+        "  - {value: 50, unit: percent, label: van de bevolking is jonger dan achttien, source: Bureau}\n"),
+        encoding="utf-8")
+    [result] = build(project, editions=("nl-a4-web",), jobs=1).editions
+    assert not [finding for finding in result.layout if finding.section == "country-la"], result.layout
+    document = pypdfium2.PdfDocument(result.path)
+    try:
+        for index in range(len(document)):
+            page = document[index].get_textpage()
+            if (figure := page.search("1.600.000").get_next()) and (source := page.search("Kaartgegevens").get_next()):
+                figure_box, map_source, timeline = (page.get_charbox(hit[0]) for hit in (
+                    figure, source, page.search("Tijdlijn").get_next()))
+                break
+        else:
+            raise AssertionError("the key figures and the map are on one page")
+    finally:
+        document.close()
+    # beside the map, above the timeline: right of the map's credit, above it, and over the timeline's heading
+    assert figure_box[0] > map_source[0] + 60 / 25.4 * 72 and figure_box[1] > map_source[1]
+    assert 0 <= figure_box[0] - timeline[0] < 15 and figure_box[1] > timeline[1]  # the figure's rule and padding
+
+
 def test_a_taller_map_is_shown_only_in_the_variant_it_was_measured_in():
     import re
 
@@ -313,3 +343,18 @@ def test_a_taller_map_is_shown_only_in_the_variant_it_was_measured_in():
     assert f'data-grow="2" data-p="{block}"' in fitter._apply()
     fitter._measured_graphics(pagecheck.Inspection(map_steps={block: ("country-xx", 0)}))  # its column got shorter
     assert "data-grow" not in fitter._apply()
+
+
+def test_a_move_that_makes_its_section_worse_is_undone(monkeypatch):
+    from coopbrochure import pagecheck
+
+    fitter = fitting.Fitter('<section data-section="country-xx" data-fits><p>Tekst.</p></section>')
+    measured = iter([  # the key figures beside the map would balance its columns; set there, a page spills
+        pagecheck.Inspection(section_pages={"country-xx": [5]}, figures_beside={"country-xx"}),
+        pagecheck.Inspection(findings=[pagecheck.Finding("page-fill", 6, "Tekst.", "landia.yaml", "14 % filled",
+                                                         "country-xx")], section_pages={"country-xx": [5, 6]})])
+    monkeypatch.setattr(pagecheck, "inspect", lambda document, factsheet: next(measured))
+    assert 'data-figures="beside"' in fitter.review(None)
+    again = fitter.review(None)
+    assert again is not None and "data-figures" not in again  # laid out as before, in the same variant
+    assert fitter.levels.get("country-xx", 0) == 0 and fitter.tried["country-xx"] == {0: 0}

@@ -44,6 +44,11 @@ class Fitter:
     # its portfolio goes (data-portfolio), as that variant's layout measured them
     grown: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
     portfolios: dict[tuple[str, int], str] = field(default_factory=dict)
+    figures: set[tuple[str, int]] = field(default_factory=set)  # ... and whether its key figures go beside the map
+    # a portfolio or key figures moved in a section variant, on trial: its findings before; the move is undone
+    # (and not tried again) when the variant's next layout finds more
+    trials: dict[tuple[str, int], int] = field(default_factory=dict)
+    refused: set[tuple[str, int]] = field(default_factory=set)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
     layouts: int = 0
@@ -75,6 +80,7 @@ class Fitter:
 
             fit = {"level": self.levels.get(section, 0), "scrim": section in self.scrims,
                    "joined": section in self.joined, "portfolio": self.portfolios.get(self._at(section), ""),
+                   "figures": self._at(section) in self.figures,
                    "nudges": mine(self.nudges),
                    "wrapped": sorted(mine(dict.fromkeys(self.wrapped, 1))), "moved": mine(self.moved),
                    "grown": mine(self.grown.get(self._at(section), {})),
@@ -107,6 +113,8 @@ class Fitter:
             self.joined.add(section)
         if fit.get("portfolio") in PORTFOLIO_PLACES:
             self.portfolios[self._at(section)] = fit["portfolio"]
+        if fit.get("figures") is True:
+            self.figures.add(self._at(section))
         self.nudges.update(recalled(fit.get("nudges"), MAX_NUDGE))
         wrapped = fit.get("wrapped") if isinstance(fit.get("wrapped"), list) else []
         self.wrapped.update(recalled({str(block): 1 for block in wrapped}, 1))
@@ -134,17 +142,25 @@ class Fitter:
             if finding.grows:
                 continue
             counts[finding.section] = counts.get(finding.section, 0) + (10 if finding.kind == "page-count" else 1)
+        undone = set()  # sections whose move on trial made them worse: laid out again as before, same variant
         for section in inspection.section_pages:
-            self.tried.setdefault(section, {})[self.levels.get(section, 0)] = counts.get(section, 0)
+            count = counts.get(section, 0)
+            if (before := self.trials.pop(self._at(section), None)) is not None and count > before:
+                self.portfolios.pop(self._at(section), None)
+                self.figures.discard(self._at(section))
+                self.refused.add(self._at(section))
+                count = before
+                undone.add(section)
+            self.tried.setdefault(section, {})[self.levels.get(section, 0)] = count
         if self.final:
             return None
-        grow = self._measured_graphics(inspection)
-        if self.layouts < MAX_LAYOUTS - 1 and (revised := self._revised(inspection, grow)) is not None:
+        redrawn = bool(self._measured_graphics(inspection) or undone)  # the graphics of a section change
+        if self.layouts < MAX_LAYOUTS - 1 and (revised := self._revised(inspection, redrawn, undone)) is not None:
             return revised
         best = {section: min(tried, key=lambda level: (tried[level], abs(level)))
                 for section, tried in self.tried.items()}
         best = {section: level for section, level in best.items() if level}
-        if best == {section: level for section, level in self.levels.items() if level} and not grow:
+        if best == {section: level for section, level in self.levels.items() if level} and not redrawn:
             return None
         self.levels, self.final = best, True
         return self._apply()
@@ -165,24 +181,29 @@ class Fitter:
                  for block, step in steps.items()}
         portfolios = {section: place for (section, level), place in self.portfolios.items()
                       if (section, level) == self._at(section)}
+        figures = {section for section, level in self.figures if (section, level) == self._at(section)}
         return apply_levels(self.html, self.levels, self.nudges, self.scrims, self.joined, self.wrapped, self.moved,
-                            grown, portfolios)
+                            grown, portfolios, figures)
 
     def _at(self, section: str) -> tuple[str, int]:
         """The section in its present variant: what its taller maps and its portfolio's place were measured in."""
         return section, self.levels.get(section, 0)
 
-    def _revised(self, inspection: pagecheck.Inspection, grow: dict) -> str | None:
+    def _revised(self, inspection: pagecheck.Inspection, redrawn: bool, undone: set[str]) -> str | None:
         # text over a picture that is too busy or too light under it gets a dark scrim, and is measured again
         scrim = {finding.section for finding in inspection.findings
                  if finding.kind == "contrast" and finding.over_art and finding.section} - self.scrims
         # a timeline and portfolio beside the map that are longer than the map, and than a taller map, set the
         # portfolio under the map or across the page below them
         place = {self._at(finding.section): finding.portfolio for finding in inspection.findings
-                 if finding.kind == "hole" and finding.portfolio and self._at(finding.section) not in self.portfolios}
-        # a section whose portfolio moves is measured so before it tries another variant
+                 if finding.kind == "hole" and finding.portfolio
+                 and self._at(finding.section) not in {*self.portfolios, *self.refused}}
+        # key figures above a map whose column beside is short go beside it
+        beside = {self._at(section) for section in inspection.figures_beside} - self.figures - self.refused
+        # a section whose portfolio or key figures move is measured so before it tries another variant
         targets = {section: level for section, level in self._next_levels(inspection).items()
-                   if section in inspection.fittable and self._at(section) not in place}
+                   if section in inspection.fittable and self._at(section) not in {*place, *beside}
+                   and section not in undone}
         # WeasyPrint's line breaking may strand a word on a line of its own: nudge that text block (no automatic
         # hyphenation, then word spaces a little tighter or looser) until its lines break well
         nudge = {finding.paragraph for finding in inspection.findings if finding.kind == "stranded-line"
@@ -201,9 +222,12 @@ class Fitter:
                 and finding.section in inspection.joinable
                 and len(inspection.section_pages.get(finding.section, [])) == 1} - self.joined
         self.joined |= join
-        if not targets and not nudge and not scrim and not join and not wrap and not move and not grow and not place:
+        if not (targets or nudge or scrim or join or wrap or move or redrawn or place or beside):
             return None
         self.portfolios.update(place)
+        self.figures |= beside
+        for at in {*place, *beside}:
+            self.trials[at] = self.tried.get(at[0], {}).get(at[1], 0)
         self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1
@@ -288,22 +312,23 @@ def name_blocks(html: str) -> str:
 def apply_levels(html: str, levels: dict[str, int], nudges: dict[str, int] | None = None,
                  scrims: set[str] = frozenset(), joined: set[str] = frozenset(), wrapped: set[str] = frozenset(),
                  moved: dict[str, int] | None = None, grown: dict[str, int] | None = None,
-                 portfolios: dict[str, str] | None = None) -> str:
+                 portfolios: dict[str, str] | None = None, figures: set[str] = frozenset()) -> str:
     """Mark each section with its variant (`data-fit="N"` beside its `data-section`), its scrim
-    (`data-scrim`), its joining the page before (`data-flow`) or its portfolio's place (`data-portfolio`), each
-    text block with its nudge
+    (`data-scrim`), its joining the page before (`data-flow`), its portfolio's place (`data-portfolio`) or its key
+    figures beside the map (`data-figures`), each text block with its nudge
     (`data-nudge="N"` beside its `data-p`) or its long words allowed to break (`data-wrap`, its glued words
     unglued), each grown map with its taller drawing (`data-grow="N"` before its `data-p`), and set each moved
     figure, box or quote that many paragraphs later."""
     portfolios = portfolios or {}
-    for section in {*levels, *scrims, *joined, *portfolios}:
+    for section in {*levels, *scrims, *joined, *portfolios, *figures}:
         marker = f'data-section="{section}"'
         level = f' data-fit="{levels[section]}"' if section in levels else ""
         html = re.sub(re.escape(marker) + r'(?: data-fit="-?\d")?(?: data-scrim)?(?: data-flow)?'
-                      r'(?: data-portfolio="\w+")?',
+                      r'(?: data-portfolio="\w+")?(?: data-figures="\w+")?',
                       marker + level + (" data-scrim" if section in scrims else "")
                       + (" data-flow" if section in joined else "")
-                      + (f' data-portfolio="{portfolios[section]}"' if section in portfolios else ""),
+                      + (f' data-portfolio="{portfolios[section]}"' if section in portfolios else "")
+                      + (' data-figures="beside"' if section in figures else ""),
                       html, count=1)
     nudges = nudges or {}
     for block in {*nudges, *wrapped}:

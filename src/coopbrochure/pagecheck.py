@@ -67,6 +67,8 @@ class Inspection:
     # map (data-p) -> its section, and which of its taller drawings (data-taller; 0: none) ends its column level
     # with the column beside it (data-balance)
     map_steps: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # sections whose key figures (data-moves="beside") balance the columns better set beside the map
+    figures_beside: set[str] = field(default_factory=set)
 
     def spill(self, finding: Finding) -> bool:
         """Whether a near-empty page is the last of a section of several pages: lines spilt over onto it."""
@@ -87,6 +89,7 @@ def inspect(document, *, factsheet: bool = False) -> Inspection:
         following = pages[index + 1] if index + 1 < len(pages) else None
         result.findings += [_advised(finding, walk, result) for finding in walk.findings(following)]
         result.map_steps.update(walk.map_steps)
+        result.figures_beside |= walk.figures_beside
         result.over_art += walk.over_art
     if factsheet and len(pages) != 2:
         first = pages[0]
@@ -142,6 +145,8 @@ class _PageWalk:
         self.multicols: list[tuple[object, list]] = []
         self.rows: list[tuple[object, _Where]] = []  # side-by-side columns that should end together (data-balance)
         self.map_steps: dict[str, tuple[str, int]] = {}
+        self.figures_beside: set[str] = set()
+        self.beside: dict[str, object] = {}  # section -> its block that may be set beside the map (data-moves)
         self.elements: set[int] = set()  # ids of the elements with a box on this page
         self.checked = self.page_type.name not in UNCHECKED_PAGES and not self.page_type.blank
         self.first_boxes = _first_boxes(page_box)
@@ -177,6 +182,8 @@ class _PageWalk:
                 self.joinable.add(where.section)
             if element.get("data-balance") is not None and not footnote:
                 self.rows.append((box, where))
+            if "beside" in (element.get("data-moves") or "").split() and not footnote:
+                self.beside.setdefault(where.section, box)
             if where.section and where.section not in self.sections:
                 self.sections.append(where.section)
                 if not self.first_section:
@@ -339,6 +346,11 @@ class _PageWalk:
             map_named, taller_by = _map_step(column, short, self.boxes)
             if map_named:
                 self.map_steps[map_named[0]] = (where.section, map_named[1])
+            if short < -threshold and where.section in self.beside:
+                # the column beside is short: the key figures, one under the other, may fill it
+                moved = short + _stacked_height(self.beside[where.section], self.boxes)
+                if abs(moved) < -short and moved <= threshold + _tallest_by(column, self.boxes):
+                    self.figures_beside.add(where.section)
             if short <= threshold:
                 continue
             grows = bool(map_named) and short - taller_by <= threshold
@@ -428,6 +440,14 @@ def _better_place(beside, short_px: float, threshold_px: float, reach_px: float,
             return "across"
         return ""
     return ""
+
+
+def _stacked_height(block, boxes) -> float:
+    """The height (px) of a block of items set side by side (the key figures) were they one under the other:
+    its heading and the items' heights, margins included."""
+    items = [box for box in block.descendants() if box.element_tag == "li" and isinstance(box, boxes.BlockBox)]
+    heading = [child for child in block.children if child.element_tag in ("h2", "h3")]
+    return sum(box.margin_height() for box in [*heading, *items])
 
 
 def _tallest_by(column, boxes) -> float:
