@@ -98,12 +98,12 @@ def portfolio_chart(parts: list[Bar], *, total: float | None, fmt: Formatter, pa
     _check(ident, values)
     total = sum(values) if total is None else total
     formatted = portfolio_rows(parts, total, fmt, unallocated)
-    keys = [_slug(part.key) or str(index) for index, part in enumerate(parts)] + ["rest"] * (len(formatted) > len(parts))
+    named_rest = len(formatted) > len(parts)  # the last row is the money in no part
+    keys = [_slug(part.key) or str(index) for index, part in enumerate(parts)] + ["rest"] * named_rest
     rows = [(f"{ident}-{{}}-{key}", name, amount, share) for key, (name, amount, share) in zip(keys, formatted)]
-    colours = [SERIES[index % 4] for index in range(len(parts))] + ["rule"] * (len(formatted) > len(parts))
-    lefts = [sum(values[:index]) / total * width_mm for index in range(len(values) + 1)]
-    widths = [value / total * width_mm for value in values] + [width_mm - lefts[-1]] * (len(formatted) > len(parts))
-    lefts += [width_mm]
+    colours = [SERIES[index % 4] for index in range(len(parts))] + ["rule"] * named_rest
+    lefts = [sum(values[:index]) / total * width_mm for index in range(len(values) + 1)] + [width_mm]
+    widths = [right - left for left, right in zip(lefts, lefts[1:])][:len(rows)]
     inside = all(max(text_width(name, LABEL_SIZE), text_width(amount, LABEL_SIZE),
                      text_width(share, SHARE_SIZE, 700)) + 1.5 <= width
                  for (_, name, amount, share), width in zip(rows, widths))

@@ -45,9 +45,9 @@ class Fitter:
     grown: dict[tuple[str, int], dict[str, int]] = field(default_factory=dict)
     portfolios: dict[tuple[str, int], str] = field(default_factory=dict)
     figures: set[tuple[str, int]] = field(default_factory=set)  # ... and whether its key figures go beside the map
-    # a portfolio or key figures moved in a section variant, on trial: its findings before; the move is undone
-    # (and not tried again) when the variant's next layout finds more
-    trials: dict[tuple[str, int], int] = field(default_factory=dict)
+    # a portfolio or key figures moved in a section variant, on trial: its findings before, and what moved (the
+    # portfolio, the figures); the move is undone (and no other tried there) when the variant's next layout finds more
+    trials: dict[tuple[str, int], tuple[int, bool, bool]] = field(default_factory=dict)
     refused: set[tuple[str, int]] = field(default_factory=set)
     scrims: set[str] = field(default_factory=set)  # sections whose text over pictures has a scrim (data-scrim)
     joined: set[str] = field(default_factory=set)  # short sections set on the page before theirs (data-flow)
@@ -145,9 +145,12 @@ class Fitter:
         undone = set()  # sections whose move on trial made them worse: laid out again as before, same variant
         for section in inspection.section_pages:
             count = counts.get(section, 0)
-            if (before := self.trials.pop(self._at(section), None)) is not None and count > before:
-                self.portfolios.pop(self._at(section), None)
-                self.figures.discard(self._at(section))
+            before, portfolio, figures = self.trials.pop(self._at(section), (count, False, False))
+            if count > before:
+                if portfolio:
+                    self.portfolios.pop(self._at(section), None)
+                if figures:
+                    self.figures.discard(self._at(section))
                 self.refused.add(self._at(section))
                 count = before
                 undone.add(section)
@@ -227,7 +230,7 @@ class Fitter:
         self.portfolios.update(place)
         self.figures |= beside
         for at in {*place, *beside}:
-            self.trials[at] = self.tried.get(at[0], {}).get(at[1], 0)
+            self.trials[at] = (self.tried.get(at[0], {}).get(at[1], 0), at in place, at in beside)
         self.levels.update(targets)
         for paragraph in nudge:
             self.nudges[paragraph] = self.nudges.get(paragraph, 0) + 1

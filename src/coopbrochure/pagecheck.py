@@ -344,18 +344,18 @@ class _PageWalk:
             short = other - end  # below 0: the column is the longer one
             threshold = max((max(end, other) - row.content_box_y()) * MAX_HOLE, self.height * MIN_COLUMN_HOLE)
             map_named, taller_by = _map_step(column, short, self.boxes)
+            tallest_by = _map_step(column, float("inf"), self.boxes)[1]  # what the tallest drawing adds
             if map_named:
                 self.map_steps[map_named[0]] = (where.section, map_named[1])
             if short < -threshold and where.section in self.beside:
                 # the column beside is short: the key figures, one under the other, may fill it
                 moved = short + _stacked_height(self.beside[where.section], self.boxes)
-                if abs(moved) < -short and moved <= threshold + _tallest_by(column, self.boxes):
+                if abs(moved) < -short and moved <= threshold + tallest_by:
                     self.figures_beside.add(where.section)
             if short <= threshold:
                 continue
             grows = bool(map_named) and short - taller_by <= threshold
-            place = "" if grows else _better_place(beside, short, threshold, _tallest_by(column, self.boxes),
-                                                   self.boxes)
+            place = "" if grows else _better_place(beside, short, threshold, tallest_by, self.boxes)
             found.append(Finding(
                 "hole", self.number, _words(column) or "graphic", where.source,
                 f"the column ends {_mm(short)} above the one beside it (“{_words(beside)}”), which is too long "
@@ -430,16 +430,21 @@ def _better_place(beside, short_px: float, threshold_px: float, reach_px: float,
     which it fits under even drawn narrower there (its lines wrap more), or "across" the page below both, when
     what stays beside then ends within `threshold_px` of the short column, or of a map drawn up to `reach_px`
     taller; "" when neither."""
-    for box in beside.descendants():
-        if box.element is None or isinstance(box, boxes.TextBox) or not box.element.get("data-moves"):
-            continue
-        places, height = box.element.get("data-moves").split(), box.margin_height()
-        if "under" in places and height * NARROWER_GROWS <= short_px:
-            return "under"
-        if "across" in places and -threshold_px <= short_px - height <= threshold_px + reach_px:
-            return "across"
+    box = _marked(beside, "data-moves", boxes)
+    if box is None:
         return ""
+    places, height = box.element.get("data-moves").split(), box.margin_height()
+    if "under" in places and height * NARROWER_GROWS <= short_px:
+        return "under"
+    if "across" in places and -threshold_px <= short_px - height <= threshold_px + reach_px:
+        return "across"
     return ""
+
+
+def _marked(box, attribute: str, boxes):
+    """The first box in `box` (itself included) whose element has `attribute`, or None."""
+    return next((child for child in box.descendants() if child.element is not None
+                 and not isinstance(child, boxes.TextBox) and child.element.get(attribute)), None)
 
 
 def _stacked_height(block, boxes) -> float:
@@ -450,29 +455,19 @@ def _stacked_height(block, boxes) -> float:
     return sum(box.margin_height() for box in [*heading, *items])
 
 
-def _tallest_by(column, boxes) -> float:
-    """How much taller (px) than now the tallest drawing of the map in `column` is (0 without one)."""
-    return _map_step(column, float("inf"), boxes)[1]
-
-
 def _map_step(column, short_px: float, boxes) -> tuple[tuple[str, int] | None, float]:
     """For the map in a column `short_px` shorter than the one beside it (its taller drawings' heights in mm in
     data-taller): its data-p and the tallest of those drawings that keeps the column within the other one (0:
     none, the map as the layout variant draws it), and how much taller (px) than now that drawing is."""
-    for box in column.descendants():
-        element = box.element
-        if element is None or isinstance(box, boxes.TextBox) or not element.get("data-taller") \
-                or not element.get("data-p"):
-            continue
-        drawn = [child for child in box.descendants() if isinstance(child, boxes.ReplacedBox)]
-        if not drawn:
-            return None, 0.0
-        current = drawn[0].height * MM_PER_PX
-        heights = [float(value) for value in re.findall(r"\d+(?:\.\d+)?", element.get("data-taller"))]
-        steps = [step for step, height in enumerate(heights, start=1) if height <= current + short_px * MM_PER_PX + 0.5]
-        step = steps[-1] if steps else 0
-        return (element.get("data-p"), step), ((heights[step - 1] - current) / MM_PER_PX if step else 0.0)
-    return None, 0.0
+    box = _marked(column, "data-taller", boxes)
+    drawn = [child for child in box.descendants() if isinstance(child, boxes.ReplacedBox)] if box else []
+    if not drawn or not box.element.get("data-p"):
+        return None, 0.0
+    current = drawn[0].height * MM_PER_PX
+    heights = [float(value) for value in re.findall(r"\d+(?:\.\d+)?", box.element.get("data-taller"))]
+    steps = [step for step, height in enumerate(heights, start=1) if height <= current + short_px * MM_PER_PX + 0.5]
+    step = steps[-1] if steps else 0
+    return (box.element.get("data-p"), step), ((heights[step - 1] - current) / MM_PER_PX if step else 0.0)
 
 
 MOVABLE = re.compile(r"\b(figure|box|pull-quote)\b")  # the classes of what a text's markers place
